@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* The m3u8 model: media and multivariant playlists, their writer, parser and the RFC 8216
+ * (and 8216bis LL-HLS) rule checks. Plain C: no FFmpeg, no HTTP, no I/O of its own. */
+#ifndef SLC_PLAYLIST_H
+#define SLC_PLAYLIST_H
+
+#include "slc_buf.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Named ceilings for parsing untrusted text. */
+#define SLC_PL_MAX_SEGMENTS 100000
+#define SLC_PL_MAX_VARIANTS 256
+#define SLC_PL_MAX_LINE 8192
+
+enum slc_pl_type {
+    SLC_PL_TYPE_NONE = 0, /* sliding-window live: no EXT-X-PLAYLIST-TYPE */
+    SLC_PL_TYPE_VOD,
+    SLC_PL_TYPE_EVENT,
+};
+
+/** One media segment. Strings are owned by the playlist. */
+struct slc_pl_segment {
+    char *uri;
+    int64_t duration_us;          /* exact duration from timestamps, microseconds */
+    char *title;                  /* EXTINF title, may be NULL */
+    int discontinuity;            /* EXT-X-DISCONTINUITY precedes this segment */
+    int64_t program_date_time_ms; /* EXT-X-PROGRAM-DATE-TIME, ms since epoch; 0 = absent */
+    int64_t byterange_length;     /* EXT-X-BYTERANGE; -1 = absent */
+    int64_t byterange_offset;     /* -1 = absent (implicit: follows the previous range) */
+    uint64_t bytes;               /* size of the segment; not written, used for bandwidth */
+};
+
+struct slc_pl_media {
+    int version;         /* EXT-X-VERSION; 0 on write = the lowest the tags allow */
+    int target_duration; /* EXT-X-TARGETDURATION, seconds, >= 1 */
+    uint64_t media_sequence;
+    uint64_t discontinuity_sequence;
+    enum slc_pl_type type;
+    int endlist;              /* EXT-X-ENDLIST */
+    int independent_segments; /* EXT-X-INDEPENDENT-SEGMENTS */
+    struct slc_pl_segment *segs;
+    size_t nsegs;
+    size_t cap;
+};
+
+/** A variant stream (EXT-X-STREAM-INF + URI). Strings owned by the playlist. */
+struct slc_pl_variant {
+    char *uri;
+    uint64_t bandwidth;         /* peak segment bit rate, bits/s, required */
+    uint64_t average_bandwidth; /* 0 = absent */
+    char *codecs;               /* RFC 6381 list, e.g. "avc1.64001f,mp4a.40.2"; NULL = absent */
+    int width, height;          /* RESOLUTION; 0 = absent */
+    double frame_rate;          /* FRAME-RATE; 0 = absent */
+    char *audio_group;          /* AUDIO="..."; NULL = absent */
+};
+
+/** An alternate rendition (EXT-X-MEDIA). */
+struct slc_pl_rendition {
+    char *type; /* "AUDIO", "SUBTITLES", ... */
+    char *group_id;
+    char *name;
+    char *language; /* may be NULL */
+    char *uri;      /* may be NULL */
+    int is_default;
+    int autoselect;
+};
+
+struct slc_pl_multivariant {
+    int version; /* 0 on write = lowest allowed */
+    int independent_segments;
+    struct slc_pl_variant *variants;
+    size_t nvariants;
+    struct slc_pl_rendition *renditions;
+    size_t nrenditions;
+};
+
+/* ---- media playlist ---- */
+
+/** Initialise an empty media playlist in caller's storage. */
+void slc_pl_media_init(struct slc_pl_media *pl);
+/** Free everything the playlist owns; it is empty (re-initialised) afterwards. */
+void slc_pl_media_deinit(struct slc_pl_media *pl);
+
+/** Append a segment; `seg->uri` and `seg->title` are copied (the caller keeps its strings).
+ * 0, SLC_ENOMEM, SLC_ELIMIT (more than SLC_PL_MAX_SEGMENTS), SLC_EINVAL (NULL uri,
+ * duration < 0, uri with CR/LF). */
+int slc_pl_media_add_segment(struct slc_pl_media *pl, const struct slc_pl_segment *seg);
+
+/** Drop `n` segments from the head: media_sequence += n, and discontinuity_sequence += the
+ * number of dropped segments that carried a discontinuity (RFC 8216 6.2.2). */
+void slc_pl_media_drop_head(struct slc_pl_media *pl, size_t n);
+
+/** Smallest integer target duration that covers every segment (each EXTINF rounded to
+ * the nearest integer must be <= it; RFC 8216 4.3.3.1); at least 1. */
+int slc_pl_media_min_target(const struct slc_pl_media *pl);
+
+/** Check the playlist against RFC 8216 rules (target duration >= 1 and covering every
+ * segment, URIs present and single-line, ENDLIST/type consistency, byterange sanity).
+ * Returns 0 or SLC_EPROTO; on failure `why` (if not NULL) gets a one-line reason. */
+int slc_pl_media_check(const struct slc_pl_media *pl, char *why, size_t why_cap);
+
+/** Render the playlist into `out` (appended). Checks it first (SLC_EPROTO on violation).
+ * `base_url` (may be NULL) prefixes every relative segment URI.
+ * EXTINF is written with millisecond precision. Returns 0 or a negative slc_err. */
+int slc_pl_media_write(const struct slc_pl_media *pl, const char *base_url, struct slc_buf *out);
+
+/** Check that `next` is an allowed update of `prev` (RFC 8216 6.2.1/6.2.2: only appends, head
+ * removal with matching sequence bumps, ENDLIST added; same target duration; a VOD playlist
+ * never changes; an EVENT playlist only appends). 0 or SLC_EPROTO with `why`. */
+int slc_pl_media_check_update(const struct slc_pl_media *prev, const struct slc_pl_media *next,
+                              char *why, size_t why_cap);
+
+/* ---- multivariant playlist ---- */
+
+void slc_pl_multi_init(struct slc_pl_multivariant *mv);
+void slc_pl_multi_deinit(struct slc_pl_multivariant *mv);
+/** Append a variant (strings copied). 0, SLC_ENOMEM, SLC_ELIMIT, SLC_EINVAL. */
+int slc_pl_multi_add_variant(struct slc_pl_multivariant *mv, const struct slc_pl_variant *v);
+/** Append a rendition (strings copied). */
+int slc_pl_multi_add_rendition(struct slc_pl_multivariant *mv, const struct slc_pl_rendition *r);
+/** Render into `out` (appended); SLC_EPROTO if a variant lacks BANDWIDTH or URI. */
+int slc_pl_multi_write(const struct slc_pl_multivariant *mv, struct slc_buf *out);
+
+/* ---- parser ---- */
+
+enum slc_pl_kind {
+    SLC_PL_KIND_MEDIA = 1,
+    SLC_PL_KIND_MULTIVARIANT = 2,
+};
+
+/** Parse m3u8 text (need not be NUL-terminated). Accepts LF and CRLF; unknown tags are
+ * ignored as RFC 8216 4.1 requires; malformed known tags are errors. On success returns
+ * SLC_PL_KIND_MEDIA (filling *media, which must be initialised) or SLC_PL_KIND_MULTIVARIANT
+ * (filling *multi). On failure returns SLC_EPROTO (or SLC_ENOMEM/SLC_ELIMIT) with a one-line
+ * reason naming the line number in `why`; outputs may hold partial data and must be deinit'd.
+ * Safe on hostile input (it is fuzzed). */
+int slc_pl_parse(const char *text, size_t len, struct slc_pl_media *media,
+                 struct slc_pl_multivariant *multi, char *why, size_t why_cap);
+
+#endif
