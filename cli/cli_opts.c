@@ -50,8 +50,8 @@ static int set_value(const struct slc_cli_cmd *cmd, const struct slc_cli_opt *o,
     case SLC_OPT_INT: {
         long long v = strtoll(val, &end, 10);
         if (errno || end == val || *end || v < o->min || v > o->max) {
-            fprintf(stderr, "sluice %s: --%s: '%s' is not an integer in [%.0f, %.0f]\n",
-                    cmd->name, o->name, val, o->min, o->max);
+            fprintf(stderr, "sluice %s: --%s: '%s' is not an integer in [%.0f, %.0f]\n", cmd->name,
+                    o->name, val, o->min, o->max);
             return -1;
         }
         *(long long *)field = v;
@@ -114,8 +114,8 @@ static int parse_long(const struct slc_cli_cmd *cmd, void *cfg, int argc, char *
     const char *val = eq ? eq + 1 : NULL;
 
     if (!o) {
-        fprintf(stderr, "sluice %s: unknown option '--%.*s' (see 'sluice %s --help')\n",
-                cmd->name, (int)len, arg, cmd->name);
+        fprintf(stderr, "sluice %s: unknown option '--%.*s' (see 'sluice %s --help')\n", cmd->name,
+                (int)len, arg, cmd->name);
         return -1;
     }
     if (o->type == SLC_OPT_FLAG) {
@@ -155,8 +155,8 @@ int slc_cli_parse(const struct slc_cli_cmd *cmd, void *cfg, int argc, char **arg
                 return -1;
             }
         } else if (!only_pos && a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "sluice %s: unknown option '%s' (see 'sluice %s --help')\n",
-                    cmd->name, a, cmd->name);
+            fprintf(stderr, "sluice %s: unknown option '%s' (see 'sluice %s --help')\n", cmd->name,
+                    a, cmd->name);
             return -1;
         } else {
             argv[npos++] = argv[i];

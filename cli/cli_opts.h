@@ -24,7 +24,7 @@ struct slc_cli_list {
 };
 
 struct slc_cli_opt {
-    const char *name;    /* long name without dashes, e.g. "target-duration" */
+    const char *name; /* long name without dashes, e.g. "target-duration" */
     enum slc_cli_opt_type type;
     size_t offset;       /* offsetof() the field in the command's config struct */
     const char *defval;  /* default as text (NULL: none); applied before parsing */

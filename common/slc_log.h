@@ -24,8 +24,7 @@ enum slc_log_level slc_log_get_level(void);
 void slc_log_set_sink(slc_log_sink_fn fn, void *opaque);
 
 /** Format and emit one line. Thread-safe: each line is written whole. */
-void slc_log(enum slc_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void slc_log(enum slc_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void slc_logv(enum slc_log_level level, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 

@@ -22,7 +22,7 @@ struct slc_seg_config {
     int copy_only;                /* refuse (SLC_EUNSUPPORTED) instead of transcoding */
     slc_seg_progress_fn progress; /* may be NULL */
     void *progress_opaque;
-    volatile sig_atomic_t *stop;  /* checked between packets and in blocking I/O; may be NULL */
+    volatile sig_atomic_t *stop; /* checked between packets and in blocking I/O; may be NULL */
 };
 
 /** Result figures of a finished run. */

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal state of one segmenting run, shared by the pipeline's files (segmenter.c drives,
+ * seg_tracks.c sets up copy/transcode per track, seg_describe.c fills the stream description). */
+#ifndef SLC_SEG_PIPELINE_H
+#define SLC_SEG_PIPELINE_H
+
+#include "seg_interleave.h"
+#include "seg_source.h"
+#include "seg_timeline.h"
+#include "seg_tsmux.h"
+#include "slc_segmenter.h"
+#include "slc_transcode.h"
+
+/* Track 0 is video, track 1 audio (either may be absent). */
+#define SLC_TRACK_VIDEO 0
+#define SLC_TRACK_AUDIO 1
+
+/* Where the first segment starts on the output timeline (90 kHz): above the mux delay, the
+ * same for every run of the same input, so output timestamps are deterministic. */
+#define SLC_OUT_OFFSET_90K (10 * 90000)
+
+struct slc_seg_track {
+    int present;
+    int in_index;                 /* input stream index */
+    AVStream *in;                 /* owned by the source */
+    struct slc_transcoder *tc;    /* NULL: stream copy */
+    AVRational tb;                /* time base of packets leaving this track's stage */
+    const AVCodecParameters *par; /* what the muxer gets */
+    int64_t end_90k;              /* largest pts + duration seen (input timeline) */
+    int64_t frame_90k;            /* typical frame duration */
+    int64_t last_dts_90k;
+    int have_dts;
+};
+
+struct slc_seg_pipeline {
+    const struct slc_seg_config *cfg;
+    struct slc_seg_source src;
+    struct slc_seg_timeline tl;
+    struct slc_seg_interleaver il;
+    struct slc_seg_tsmux mux;
+    struct slc_seg_sink sink;
+    struct slc_seg_track tr[2];
+    int ref; /* track that decides cuts: video if present */
+    int64_t target_90k;
+    int have_origin;
+    int64_t origin_90k; /* input-timeline pts of the first segment's start */
+    int muxer_open;
+    int seg_open;
+    uint64_t seq;
+    int64_t seg_start_90k; /* output timeline */
+    int described;
+    uint8_t *first_key; /* copy of the first video keyframe, for the CODECS string */
+    int first_key_size;
+    int64_t duration_us; /* input duration for progress */
+    uint64_t packets;
+    uint64_t dropped;
+};
+
+/** Decide copy or transcode for each present track and open transcoders; fills tr[].tb and
+ * tr[].par. With cfg->copy_only, a track that can't be copied is an error naming its codec. */
+int slc_seg_tracks_setup(struct slc_seg_pipeline *p);
+
+/** Fill the stream description (CODECS, resolution, frame rate) from the muxer's inputs. */
+void slc_seg_describe(const struct slc_seg_pipeline *p, struct slc_seg_stream_desc *d);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The pipeline's source: a libavformat demuxer opened with the input-safety rules
+ * (allowed formats and protocols, interrupt callback, I/O deadline, capped probing),
+ * with one video and one audio stream selected. Internal to segmenter/. */
+#ifndef SLC_SEG_SOURCE_H
+#define SLC_SEG_SOURCE_H
+
+#include <libavformat/avformat.h>
+
+#include <signal.h>
+#include <stdint.h>
+
+struct slc_seg_source {
+    AVFormatContext *fmt;
+    int video;                   /* selected stream index or -1 */
+    int audio;                   /* selected stream index or -1 */
+    volatile sig_atomic_t *stop; /* external stop request, may be NULL */
+    int64_t io_deadline_us;      /* av_gettime_relative() deadline for one blocking read */
+    int64_t io_timeout_us;       /* how long one blocking read may take */
+    char name[512];              /* input as given, for messages */
+    uint64_t corrupt;            /* packets the demuxer flagged corrupt */
+};
+
+/** Open `input` (a local file path, or "-" for stdin) with `format` forced if not NULL.
+ * Only the file and pipe protocols and a list of known media containers are allowed (never
+ * playlists or concat, which can make a demuxer open other files: CVE-2016-1897/1898).
+ * Fills `src` (caller's storage). Returns 0 or a negative slc_err, the cause logged. */
+int slc_seg_source_open(struct slc_seg_source *src, const char *input, const char *format,
+                        volatile sig_atomic_t *stop);
+
+/** Read the next packet of a selected stream into `pkt` (caller's). Returns 0, SLC_EOF, or
+ * a negative slc_err for a fatal read error. Corrupt data the demuxer can resync past is
+ * logged as a warning and skipped. */
+int slc_seg_source_read(struct slc_seg_source *src, AVPacket *pkt);
+
+/** Duration of the input in microseconds, 0 if unknown. */
+int64_t slc_seg_source_duration_us(const struct slc_seg_source *src);
+
+/** Close the demuxer; safe on a source that failed to open. */
+void slc_seg_source_close(struct slc_seg_source *src);
+
+/** Translate an AVERROR into an slc_err: the one place this happens. */
+int slc_seg_averror(int averr);
+
+#endif

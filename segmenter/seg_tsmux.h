@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* One libavformat mpegts muxer for the whole stream, writing through a custom AVIOContext
+ * into the sink. Kept across segments (continuity counters run on); at each cut it is
+ * flushed and told to resend PAT/PMT, so every segment opens standalone. Internal. */
+#ifndef SLC_SEG_TSMUX_H
+#define SLC_SEG_TSMUX_H
+
+#include "slc_seg_sink.h"
+
+#include <libavformat/avformat.h>
+
+struct slc_seg_tsmux {
+    AVFormatContext *oc;
+    struct slc_seg_sink sink;
+    uint64_t seg_bytes; /* bytes written into the open segment */
+    int seg_open;
+    int header_written;
+    int err; /* first sink error, as slc_err */
+};
+
+/* 0.7 s, as FFmpeg's CLI (-muxdelay): the decoder buffer delay PCR runs ahead of DTS. */
+#define SLC_TSMUX_DELAY_US 700000
+
+/** Create the muxer with stream 0 = video (`vpar`, may be NULL) and stream 1 = audio
+ * (`apar`, may be NULL; at least one present). Stream time bases are 1/90000.
+ * Returns 0 or a negative slc_err. */
+int slc_seg_tsmux_open(struct slc_seg_tsmux *m, struct slc_seg_sink sink,
+                       const AVCodecParameters *vpar, const AVCodecParameters *apar);
+
+/** Start segment `seq` in the sink (PAT/PMT are written before its first packet). */
+int slc_seg_tsmux_begin(struct slc_seg_tsmux *m, uint64_t seq);
+
+/** Mux one packet (90 kHz timestamps; stream_index 0 video, 1 audio). The packet is
+ * unreferenced. Returns 0 or a negative slc_err. */
+int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt);
+
+/** Flush everything buffered for the open segment into the sink and close it there with
+ * `info` (its bytes filled in here). */
+int slc_seg_tsmux_end(struct slc_seg_tsmux *m, struct slc_seg_segment_info *info);
+
+/** Free the muxer (writes no trailer: segments are closed with slc_seg_tsmux_end). */
+void slc_seg_tsmux_close(struct slc_seg_tsmux *m);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The pipeline's sink: where finished TS bytes go, one segment at a time. Implemented by the
+ * disk store (files + playlists) and, later, the in-memory live store. No FFmpeg types. */
+#ifndef SLC_SEG_SINK_H
+#define SLC_SEG_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** What the pipeline knows about a segment once it is complete. */
+struct slc_seg_segment_info {
+    uint64_t seq;        /* media sequence number, from 0 */
+    int64_t start_90k;   /* presentation time of its first frame, 90 kHz, output timeline */
+    int64_t duration_us; /* exact, from timestamps */
+    uint64_t bytes;      /* TS bytes written */
+    int discontinuity;   /* timeline or format break before this segment */
+};
+
+/** What the multivariant playlist says about the stream. */
+struct slc_seg_stream_desc {
+    char codecs[128]; /* RFC 6381 list, "" if unknown */
+    int width, height;
+    double frame_rate;
+    int has_video, has_audio;
+};
+
+struct slc_seg_sink_ops {
+    /* A new segment starts; bytes for it follow. */
+    int (*begin)(void *opaque, uint64_t seq);
+    /* Append TS bytes to the open segment. */
+    int (*write)(void *opaque, const uint8_t *p, size_t n);
+    /* The open segment is complete. */
+    int (*end)(void *opaque, const struct slc_seg_segment_info *info);
+    /* The stream description is known (called once, before the first end()). */
+    int (*describe)(void *opaque, const struct slc_seg_stream_desc *desc);
+    /* The input ended (complete = 1: write ENDLIST) or the run failed (complete = 0). */
+    int (*finish)(void *opaque, int complete);
+};
+
+struct slc_seg_sink {
+    const struct slc_seg_sink_ops *ops;
+    void *opaque;
+};
+
+/** Expand a segment name template: one `%d` or `%0Nd` (N <= 20) conversion and `%%`.
+ * Written by hand because passing a user string to printf as a format is unsafe.
+ * Returns 0, SLC_EINVAL (bad template), SLC_ELIMIT (out too small). */
+int slc_seg_name_format(const char *tmpl, uint64_t n, char *out, size_t cap);
+
+/** Validate a template: exactly one number conversion, no '/', no leading '.', printable
+ * characters only. Returns 0 or SLC_EINVAL with the reason logged. */
+int slc_seg_name_check(const char *tmpl);
+
+#endif

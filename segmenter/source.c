@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/* Demuxer opening with input-safety rules, and stream selection. */
+#include "seg_source.h"
+
+#include "slc_err.h"
+#include "slc_log.h"
+
+#include <libavutil/time.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Demuxers we accept for files users hand in. Anything that can reference other files or
+ * URLs (hls, dash, concat, image2 with patterns, ...) is excluded on purpose. */
+static const char allowed_formats[] =
+    "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts,flv,avi,mpeg,mpegvideo,h264,hevc,aac,mp3,"
+    "wav,ogg,flac,asf,mxf,nut,m4v,ac3,eac3,w64,aiff,ivf,dts,truehd,mpegtsraw,live_flv,obu,"
+    "av1,caf";
+
+#define PROBE_SIZE (20 * 1024 * 1024)
+#define ANALYZE_US (15 * 1000000)
+#define IO_TIMEOUT_US (30 * 1000000)
+#define MAX_CONSECUTIVE_ERRORS 1000
+
+int slc_seg_averror(int averr)
+{
+    switch (averr) {
+    case 0:
+        return SLC_OK;
+    case AVERROR_EOF:
+        return SLC_EOF;
+    case AVERROR(ENOMEM):
+        return SLC_ENOMEM;
+    case AVERROR(ENOENT):
+        return SLC_ENOENT;
+    case AVERROR(EACCES):
+    case AVERROR(EPERM):
+        return SLC_EACCES;
+    case AVERROR(ENOSPC):
+        return SLC_ENOSPC;
+    case AVERROR(EINVAL):
+        return SLC_EINVAL;
+    case AVERROR(EAGAIN):
+        return SLC_EAGAIN;
+    case AVERROR(ETIMEDOUT):
+        return SLC_ETIMEDOUT;
+    case AVERROR_EXIT:
+        return SLC_EINTR;
+    case AVERROR_INVALIDDATA:
+    case AVERROR_DEMUXER_NOT_FOUND:
+    case AVERROR_STREAM_NOT_FOUND:
+        return SLC_EFORMAT;
+    case AVERROR_DECODER_NOT_FOUND:
+    case AVERROR_ENCODER_NOT_FOUND:
+    case AVERROR_PATCHWELCOME:
+        return SLC_EUNSUPPORTED;
+    case AVERROR(EIO):
+        return SLC_EIO;
+    default:
+        return averr < 0 && averr > -4096 ? slc_err_from_errno(-averr) : SLC_EINTERNAL;
+    }
+}
+
+/* libavformat calls this during blocking operations: abort on stop or a passed deadline. */
+static int interrupt_cb(void *opaque)
+{
+    struct slc_seg_source *src = opaque;
+
+    if (src->stop && *src->stop) {
+        return 1;
+    }
+    return src->io_deadline_us && av_gettime_relative() > src->io_deadline_us;
+}
+
+static void arm_deadline(struct slc_seg_source *src)
+{
+    src->io_deadline_us = av_gettime_relative() + src->io_timeout_us;
+}
+
+/* A clear message for inputs that are not regular readable files, before FFmpeg's. */
+static int check_input_path(const char *input)
+{
+    struct stat st;
+
+    if (strcmp(input, "-") == 0) {
+        return 0;
+    }
+    if (stat(input, &st) < 0) {
+        int err = errno;
+        slc_log_error("segmenter: cannot open '%s': %s", input, strerror(err));
+        return slc_err_from_errno(err);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        slc_log_error("segmenter: cannot open '%s': is a directory", input);
+        return SLC_EFORMAT;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        slc_log_error("segmenter: cannot read '%s': file is empty", input);
+        return SLC_EFORMAT;
+    }
+    return 0;
+}
+
+static int open_demuxer(struct slc_seg_source *src, const char *input, const char *format)
+{
+    const AVInputFormat *ifmt = NULL;
+    AVDictionary *opts = NULL;
+    const char *url = strcmp(input, "-") == 0 ? "pipe:0" : input;
+    int ret;
+
+    if (format && !(ifmt = av_find_input_format(format))) {
+        slc_log_error("segmenter: unknown input format '%s'", format);
+        return SLC_EINVAL;
+    }
+    src->fmt = avformat_alloc_context();
+    if (!src->fmt) {
+        return SLC_ENOMEM;
+    }
+    src->fmt->interrupt_callback.callback = interrupt_cb;
+    src->fmt->interrupt_callback.opaque = src;
+    src->fmt->probesize = PROBE_SIZE;
+    src->fmt->max_analyze_duration = ANALYZE_US;
+    av_dict_set(&opts, "protocol_whitelist", "file,pipe", 0);
+    if (!format) {
+        av_dict_set(&opts, "format_whitelist", allowed_formats, 0);
+    }
+    arm_deadline(src);
+    ret = avformat_open_input(&src->fmt, url, ifmt, &opts);
+    av_dict_free(&opts);
+    if (ret < 0) {
+        slc_log_error("segmenter: cannot open '%s': %s", input,
+                      ret == AVERROR_INVALIDDATA ? "not a media file we can read (unknown or "
+                                                   "corrupt container)"
+                                                 : av_err2str(ret));
+        return slc_seg_averror(ret) == SLC_EINTERNAL ? SLC_EFORMAT : slc_seg_averror(ret);
+    }
+    return 0;
+}
+
+static int select_streams(struct slc_seg_source *src, const char *input)
+{
+    AVFormatContext *fmt = src->fmt;
+    int ret;
+
+    arm_deadline(src);
+    ret = avformat_find_stream_info(fmt, NULL);
+    if (ret < 0) {
+        slc_log_error("segmenter: cannot read stream info of '%s': %s", input, av_err2str(ret));
+        return SLC_EFORMAT;
+    }
+    src->video = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (src->video >= 0 && (fmt->streams[src->video]->disposition & AV_DISPOSITION_ATTACHED_PIC)) {
+        src->video = -1; /* cover art is not a video track */
+    }
+    src->audio = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, src->video, NULL, 0);
+    if (src->video < 0 && src->audio < 0) {
+        slc_log_error("segmenter: no audio or video stream in '%s'", input);
+        return SLC_EFORMAT;
+    }
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        if ((int)i != src->video && (int)i != src->audio) {
+            fmt->streams[i]->discard = AVDISCARD_ALL;
+        }
+    }
+    return 0;
+}
+
+int slc_seg_source_open(struct slc_seg_source *src, const char *input, const char *format,
+                        volatile sig_atomic_t *stop)
+{
+    int ret;
+
+    memset(src, 0, sizeof(*src));
+    src->video = src->audio = -1;
+    src->stop = stop;
+    src->io_timeout_us = IO_TIMEOUT_US;
+    snprintf(src->name, sizeof(src->name), "%s", input);
+    ret = check_input_path(input);
+    if (ret == 0) {
+        ret = open_demuxer(src, input, format);
+    }
+    if (ret == 0) {
+        ret = select_streams(src, input);
+    }
+    if (ret < 0) {
+        slc_seg_source_close(src);
+    }
+    return ret;
+}
+
+int slc_seg_source_read(struct slc_seg_source *src, AVPacket *pkt)
+{
+    int errors = 0;
+
+    for (;;) {
+        int ret;
+
+        arm_deadline(src);
+        ret = av_read_frame(src->fmt, pkt);
+        if (ret == AVERROR_EOF) {
+            return SLC_EOF;
+        }
+        if (ret == AVERROR_EXIT || (src->stop && *src->stop)) {
+            av_packet_unref(pkt);
+            return SLC_EINTR;
+        }
+        if (ret < 0) {
+            /* Corrupt data mid-stream: skip if the demuxer can go on, give up if it can't. */
+            if (ret == AVERROR(EIO) || (src->fmt->pb && src->fmt->pb->error) ||
+                ++errors > MAX_CONSECUTIVE_ERRORS) {
+                slc_log_error("segmenter: read failed '%s': %s", src->name, av_err2str(ret));
+                return slc_seg_averror(ret) == SLC_EINTERNAL ? SLC_EIO : slc_seg_averror(ret);
+            }
+            if (errors == 1) {
+                slc_log_warn("segmenter: skipping corrupt data in '%s': %s", src->name,
+                             av_err2str(ret));
+            }
+            continue;
+        }
+        if (pkt->stream_index == src->video || pkt->stream_index == src->audio) {
+            if ((pkt->flags & AV_PKT_FLAG_CORRUPT) && src->corrupt++ == 0) {
+                slc_log_warn("segmenter: corrupt data in '%s' at %.3f s; passed on as it is",
+                             src->name,
+                             pkt->pts == AV_NOPTS_VALUE
+                                 ? 0.0
+                                 : (double)pkt->pts *
+                                       av_q2d(src->fmt->streams[pkt->stream_index]->time_base));
+            }
+            return 0;
+        }
+        av_packet_unref(pkt);
+    }
+}
+
+int64_t slc_seg_source_duration_us(const struct slc_seg_source *src)
+{
+    if (!src->fmt || src->fmt->duration == AV_NOPTS_VALUE || src->fmt->duration < 0) {
+        return 0;
+    }
+    return src->fmt->duration;
+}
+
+void slc_seg_source_close(struct slc_seg_source *src)
+{
+    if (src->fmt) {
+        avformat_close_input(&src->fmt);
+    }
+}

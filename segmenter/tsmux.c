@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* mpegts muxer over a custom AVIOContext that forwards bytes to the sink. */
+#include "seg_tsmux.h"
+
+#include "seg_source.h"
+#include "slc_err.h"
+#include "slc_log.h"
+
+#include <libavutil/opt.h>
+
+#include <string.h>
+
+/* 174 TS packets: a buffer that flushes whole packets, small enough that a live reader sees
+ * a growing segment in steps of about 32 KB. */
+#define IO_BUFFER_SIZE (188 * 174)
+
+#define TS_PACKET 188
+
+static int ts_pid(const uint8_t *p)
+{
+    return ((p[1] & 0x1f) << 8) | p[2];
+}
+
+/* libavformat's muxer emits SDT, PAT, PMT at a segment start. Players look for the PAT first
+ * (HLS-NOTES: PAT and PMT at the start of every segment), so move the SDT packet after the
+ * PMT. Packets of different PIDs may be reordered; each PID's continuity counter is intact. */
+static void pat_first(uint8_t *buf, int size)
+{
+    uint8_t sdt[TS_PACKET];
+
+    if (size < 3 * TS_PACKET || buf[0] != 0x47 || ts_pid(buf) != 0x11 ||
+        ts_pid(buf + TS_PACKET) != 0 || ts_pid(buf + 2 * TS_PACKET) == 0x11) {
+        return;
+    }
+    memcpy(sdt, buf, TS_PACKET);
+    memmove(buf, buf + TS_PACKET, 2 * TS_PACKET);
+    memcpy(buf + 2 * TS_PACKET, sdt, TS_PACKET);
+}
+
+static int io_write(void *opaque, uint8_t *buf, int size)
+{
+    struct slc_seg_tsmux *m = opaque;
+    int ret;
+
+    if (m->err) {
+        return AVERROR(EIO);
+    }
+    if (!m->seg_open) {
+        /* The muxer only writes when packets arrive, and packets arrive inside segments. */
+        m->err = SLC_EINTERNAL;
+        slc_log_error("segmenter: muxer wrote %d bytes outside a segment", size);
+        return AVERROR(EINVAL);
+    }
+    if (m->seg_bytes == 0) {
+        pat_first(buf, size);
+    }
+    ret = m->sink.ops->write(m->sink.opaque, buf, (size_t)size);
+    if (ret < 0) {
+        m->err = ret;
+        return AVERROR(EIO);
+    }
+    m->seg_bytes += (uint64_t)size;
+    return size;
+}
+
+static int add_stream(AVFormatContext *oc, const AVCodecParameters *par)
+{
+    AVStream *st = avformat_new_stream(oc, NULL);
+
+    if (!st) {
+        return SLC_ENOMEM;
+    }
+    if (avcodec_parameters_copy(st->codecpar, par) < 0) {
+        return SLC_ENOMEM;
+    }
+    st->codecpar->codec_tag = 0;
+    st->time_base = (AVRational){1, 90000};
+    return 0;
+}
+
+int slc_seg_tsmux_open(struct slc_seg_tsmux *m, struct slc_seg_sink sink,
+                       const AVCodecParameters *vpar, const AVCodecParameters *apar)
+{
+    unsigned char *iobuf = NULL;
+    int ret;
+
+    memset(m, 0, sizeof(*m));
+    m->sink = sink;
+    ret = avformat_alloc_output_context2(&m->oc, NULL, "mpegts", NULL);
+    if (ret < 0) {
+        return slc_seg_averror(ret);
+    }
+    /* Stream 0 is video, 1 audio: absent tracks get no stream, so map indices later. */
+    if ((vpar && (ret = add_stream(m->oc, vpar)) < 0) ||
+        (apar && (ret = add_stream(m->oc, apar)) < 0)) {
+        goto fail;
+    }
+    iobuf = av_malloc(IO_BUFFER_SIZE);
+    m->oc->pb =
+        iobuf ? avio_alloc_context(iobuf, IO_BUFFER_SIZE, 1, m, NULL, io_write, NULL) : NULL;
+    if (!m->oc->pb) {
+        av_free(iobuf);
+        ret = SLC_ENOMEM;
+        goto fail;
+    }
+    m->oc->max_delay = SLC_TSMUX_DELAY_US;
+    return 0;
+fail:
+    slc_seg_tsmux_close(m);
+    return ret;
+}
+
+static int write_header(struct slc_seg_tsmux *m)
+{
+    AVDictionary *opts = NULL;
+    int ret;
+
+    /* Our timestamps already start well above the mux delay: don't shift them again, so the
+     * same input always maps to the same output times (stable across runs and requests). */
+    av_dict_set(&opts, "mpegts_copyts", "1", 0);
+    av_dict_set(&opts, "mpegts_flags", "+resend_headers", 0);
+    av_dict_set(&opts, "avoid_negative_ts", "disabled", 0);
+    ret = avformat_write_header(m->oc, &opts);
+    av_dict_free(&opts);
+    if (ret < 0) {
+        slc_log_error("segmenter: mpegts muxer setup failed: %s", av_err2str(ret));
+        return m->err ? m->err : slc_seg_averror(ret);
+    }
+    m->header_written = 1;
+    return 0;
+}
+
+int slc_seg_tsmux_begin(struct slc_seg_tsmux *m, uint64_t seq)
+{
+    int ret = m->sink.ops->begin(m->sink.opaque, seq);
+
+    if (ret < 0) {
+        return ret;
+    }
+    m->seg_open = 1;
+    m->seg_bytes = 0;
+    if (!m->header_written) {
+        return write_header(m);
+    }
+    /* RFC 8216 3.2 / HLS-NOTES: PAT and PMT at the start of every segment. */
+    if (av_opt_set(m->oc->priv_data, "mpegts_flags", "+resend_headers", 0) < 0) {
+        return SLC_EINTERNAL;
+    }
+    return 0;
+}
+
+int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt)
+{
+    int ret;
+
+    if (m->oc->nb_streams == 1) {
+        pkt->stream_index = 0;
+    }
+    ret = av_write_frame(m->oc, pkt);
+    av_packet_unref(pkt);
+    if (ret < 0) {
+        if (m->err) {
+            return m->err;
+        }
+        slc_log_error("segmenter: mpegts muxing failed: %s", av_err2str(ret));
+        return slc_seg_averror(ret);
+    }
+    return 0;
+}
+
+int slc_seg_tsmux_end(struct slc_seg_tsmux *m, struct slc_seg_segment_info *info)
+{
+    int ret;
+
+    /* Flush the muxer's pending PES data, then the AVIO buffer, into this segment. */
+    ret = av_write_frame(m->oc, NULL);
+    if (ret >= 0) {
+        avio_flush(m->oc->pb);
+        ret = m->oc->pb->error;
+    }
+    if (m->err) {
+        return m->err;
+    }
+    if (ret < 0) {
+        slc_log_error("segmenter: mpegts flush failed: %s", av_err2str(ret));
+        return slc_seg_averror(ret);
+    }
+    m->seg_open = 0;
+    info->bytes = m->seg_bytes;
+    return m->sink.ops->end(m->sink.opaque, info);
+}
+
+void slc_seg_tsmux_close(struct slc_seg_tsmux *m)
+{
+    if (!m->oc) {
+        return;
+    }
+    if (m->oc->pb) {
+        av_freep(&m->oc->pb->buffer);
+        avio_context_free(&m->oc->pb);
+    }
+    avformat_free_context(m->oc);
+    m->oc = NULL;
+}
