@@ -40,6 +40,7 @@ struct slc_seg_sink_ops {
 struct slc_seg_sink {
     const struct slc_seg_sink_ops *ops;
     void *opaque;
+    size_t chunk_size; /* preferred bytes per write() call; 0 = about 32 KB */
 };
 
 /** Expand a segment name template: one `%d` or `%0Nd` (N <= 20) conversion and `%%`.

@@ -347,7 +347,8 @@ static const struct slc_seg_sink_ops disk_ops = {
 
 struct slc_seg_sink slc_store_disk_sink(struct slc_store_disk *s)
 {
-    return (struct slc_seg_sink){.ops = &disk_ops, .opaque = s};
+    /* Large writes: a file store has no reader waiting for the first bytes. */
+    return (struct slc_seg_sink){.ops = &disk_ops, .opaque = s, .chunk_size = 1024 * 1024};
 }
 
 void slc_store_disk_stats(const struct slc_store_disk *s, uint64_t *segments, uint64_t *bytes,

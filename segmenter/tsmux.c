@@ -10,9 +10,10 @@
 
 #include <string.h>
 
-/* 174 TS packets: a buffer that flushes whole packets, small enough that a live reader sees
- * a growing segment in steps of about 32 KB. */
-#define IO_BUFFER_SIZE (188 * 174)
+/* Default: 174 TS packets, whole packets per flush, small enough that a live reader sees a
+ * growing segment in steps of about 32 KB. A sink may ask for bigger chunks (disk). */
+#define IO_BUFFER_DEFAULT (188 * 174)
+#define IO_BUFFER_MAX (188 * 8192)
 
 #define TS_PACKET 188
 
@@ -95,15 +96,20 @@ int slc_seg_tsmux_open(struct slc_seg_tsmux *m, struct slc_seg_sink sink,
         (apar && (ret = add_stream(m->oc, apar)) < 0)) {
         goto fail;
     }
-    iobuf = av_malloc(IO_BUFFER_SIZE);
+    size_t chunk = sink.chunk_size ? sink.chunk_size : IO_BUFFER_DEFAULT;
+    chunk = chunk > IO_BUFFER_MAX ? IO_BUFFER_MAX : chunk - chunk % 188;
+    iobuf = av_malloc(chunk);
     m->oc->pb =
-        iobuf ? avio_alloc_context(iobuf, IO_BUFFER_SIZE, 1, m, NULL, io_write, NULL) : NULL;
+        iobuf ? avio_alloc_context(iobuf, (int)chunk, 1, m, NULL, io_write, NULL) : NULL;
     if (!m->oc->pb) {
         av_free(iobuf);
         ret = SLC_ENOMEM;
         goto fail;
     }
     m->oc->max_delay = SLC_TSMUX_DELAY_US;
+    /* Write in whole buffers; "auto" would flush after every packet on our unseekable pb.
+     * Segment ends flush explicitly. */
+    m->oc->flush_packets = 0;
     return 0;
 fail:
     slc_seg_tsmux_close(m);
