@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the segmenter's pure logic: segment name templates, timestamp repair
+ * (33-bit unwrap, jump removal, missing timestamps) and cross-track interleaving. */
+#include "seg_interleave.h"
+
+#include "seg_timeline.h"
+#include "slc_err.h"
+#include "slc_seg_sink.h"
+#include "slc_test.h"
+
+#include <libavutil/avutil.h>
+
+static void test_name_format(void)
+{
+    char out[64];
+
+    SLC_CHECK_INT_EQ(slc_seg_name_format("seg%05d.ts", 42, out, sizeof(out)), 0);
+    SLC_CHECK_STR_EQ(out, "seg00042.ts");
+    SLC_CHECK_INT_EQ(slc_seg_name_format("p-%d-100%%.ts", 7, out, sizeof(out)), 0);
+    SLC_CHECK_STR_EQ(out, "p-7-100%.ts");
+    SLC_CHECK_INT_EQ(slc_seg_name_format("big%03d.ts", 123456, out, sizeof(out)), 0);
+    SLC_CHECK_STR_EQ(out, "big123456.ts");
+    /* exactly one conversion; nothing printf would interpret otherwise */
+    SLC_CHECK_INT_EQ(slc_seg_name_format("seg.ts", 1, out, sizeof(out)), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_format("%d%d.ts", 1, out, sizeof(out)), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_format("%s.ts", 1, out, sizeof(out)), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_format("%n.ts", 1, out, sizeof(out)), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_format("%021d.ts", 1, out, sizeof(out)), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_format("%5d.ts", 1, out, sizeof(out)), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_format("seg%05d.ts", 1, out, 8), SLC_ELIMIT);
+}
+
+static void test_name_check(void)
+{
+    SLC_CHECK_INT_EQ(slc_seg_name_check("seg%05d.ts"), 0);
+    SLC_CHECK_INT_EQ(slc_seg_name_check("../seg%d.ts"), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_check("a/seg%d.ts"), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_check(".seg%d.ts"), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_check("seg%d.ts?x"), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_check("seg%d\n.ts"), SLC_EINVAL);
+    SLC_CHECK_INT_EQ(slc_seg_name_check(""), SLC_EINVAL);
+}
+
+static AVPacket *mk(int64_t pts, int64_t dts, int64_t dur, int key)
+{
+    AVPacket *p = av_packet_alloc();
+
+    p->pts = pts;
+    p->dts = dts;
+    p->duration = dur;
+    p->flags = key ? AV_PKT_FLAG_KEY : 0;
+    return p;
+}
+
+/* A 33-bit clock that wraps mid-stream keeps counting upwards. */
+static void test_timeline_unwrap(void)
+{
+    struct slc_seg_timeline tl;
+    const int64_t wrap = INT64_C(1) << 33;
+    int64_t prev = 0;
+    int ok = 1;
+
+    slc_seg_timeline_init(&tl, 1);
+    slc_seg_timeline_track(&tl, 0, (AVRational){1, 90000}, 33);
+    for (int i = 0; i < 500; i++) {
+        int64_t raw = (wrap - 90000 * 5 + (int64_t)i * 3600) % wrap;
+        AVPacket *p = mk(raw, raw, 3600, 1);
+        SLC_CHECK_INT_EQ(slc_seg_timeline_fix(&tl, 0, p), 0);
+        if (i > 0 && p->dts != prev + 3600) {
+            ok = 0;
+        }
+        prev = p->dts;
+        av_packet_free(&p);
+    }
+    SLC_CHECK(ok);
+    SLC_CHECK(prev > wrap);
+    SLC_CHECK_INT_EQ(tl.jumps, 0);
+}
+
+/* A jump of an hour in a TS input is removed; both tracks stay together. */
+static void test_timeline_jump(void)
+{
+    struct slc_seg_timeline tl;
+    AVPacket *v, *a;
+
+    slc_seg_timeline_init(&tl, 1);
+    slc_seg_timeline_track(&tl, 0, (AVRational){1, 90000}, 33);
+    slc_seg_timeline_track(&tl, 1, (AVRational){1, 90000}, 33);
+    for (int i = 0; i < 10; i++) {
+        v = mk(i * 3000, i * 3000, 3000, 1);
+        a = mk(i * 3000, i * 3000, 3000, 1);
+        slc_seg_timeline_fix(&tl, 0, v);
+        slc_seg_timeline_fix(&tl, 1, a);
+        av_packet_free(&v);
+        av_packet_free(&a);
+    }
+    v = mk(3600LL * 90000, 3600LL * 90000, 3000, 1);
+    a = mk(3600LL * 90000 + 10, 3600LL * 90000 + 10, 3000, 1);
+    slc_seg_timeline_fix(&tl, 0, v);
+    slc_seg_timeline_fix(&tl, 1, a);
+    SLC_CHECK_INT_EQ(v->dts, 30000);
+    SLC_CHECK_INT_EQ(a->dts, 30010);
+    SLC_CHECK_INT_EQ(tl.jumps, 1);
+    av_packet_free(&v);
+    av_packet_free(&a);
+}
+
+/* Missing dts is filled from the previous packet; missing pts from dts. */
+static void test_timeline_missing(void)
+{
+    struct slc_seg_timeline tl;
+    AVPacket *p;
+
+    slc_seg_timeline_init(&tl, 0);
+    slc_seg_timeline_track(&tl, 0, (AVRational){1, 1000}, 64);
+    p = mk(AV_NOPTS_VALUE, AV_NOPTS_VALUE, 40, 1);
+    SLC_CHECK_INT_EQ(slc_seg_timeline_fix(&tl, 0, p), SLC_EFORMAT);
+    av_packet_free(&p);
+    p = mk(AV_NOPTS_VALUE, 100, 40, 1);
+    SLC_CHECK_INT_EQ(slc_seg_timeline_fix(&tl, 0, p), 0);
+    SLC_CHECK_INT_EQ(p->pts, 100);
+    av_packet_free(&p);
+    p = mk(AV_NOPTS_VALUE, AV_NOPTS_VALUE, 40, 0);
+    SLC_CHECK_INT_EQ(slc_seg_timeline_fix(&tl, 0, p), 0);
+    SLC_CHECK_INT_EQ(p->dts, 140);
+    av_packet_free(&p);
+}
+
+/* Audio that plays before a video keyframe's pts leaves before that keyframe, even when its
+ * dts is larger than the keyframe's dts (B-frame delay). */
+static void test_interleave_cut_order(void)
+{
+    static struct slc_seg_interleaver il;
+    const int active[2] = {1, 1};
+    AVPacket *p;
+    int t, order[8], n = 0;
+
+    slc_seg_il_init(&il, active);
+    p = mk(6000, 5000, 3000, 1); /* video keyframe: dts 5000, pts 6000 */
+    slc_seg_il_push(&il, 0, &p);
+    p = mk(5500, 5500, 1000, 1); /* audio between the keyframe's dts and pts */
+    slc_seg_il_push(&il, 1, &p);
+    p = mk(6500, 6500, 1000, 1);
+    slc_seg_il_push(&il, 1, &p);
+    while (slc_seg_il_pop(&il, 0, &p, &t) && n < 8) {
+        order[n++] = t * 100000 + (int)p->pts;
+        av_packet_free(&p);
+    }
+    SLC_CHECK_INT_EQ(n, 2);
+    SLC_CHECK_INT_EQ(order[0], 105500);
+    SLC_CHECK_INT_EQ(order[1], 6000);
+    /* with the video track finished, the rest drains */
+    slc_seg_il_finish(&il, 0);
+    SLC_CHECK_INT_EQ(slc_seg_il_pop(&il, 0, &p, &t), 1);
+    SLC_CHECK_INT_EQ(t, 1);
+    av_packet_free(&p);
+    slc_seg_il_deinit(&il);
+}
+
+/* A track that goes silent holds the other back only up to the span ceiling. */
+static void test_interleave_bounded(void)
+{
+    static struct slc_seg_interleaver il;
+    const int active[2] = {1, 1};
+    AVPacket *p;
+    int t, popped = 0;
+
+    slc_seg_il_init(&il, active);
+    for (int i = 0; i < 400; i++) {
+        p = mk(i * 3000, i * 3000, 3000, 1);
+        SLC_CHECK_INT_EQ(slc_seg_il_push(&il, 0, &p), 0);
+        while (slc_seg_il_pop(&il, 0, &p, &t)) {
+            popped++;
+            av_packet_free(&p);
+        }
+    }
+    SLC_CHECK(popped > 0);
+    SLC_CHECK(400 - popped <= SLC_IL_MAX_SPAN_90K / 3000 + 1);
+    slc_seg_il_deinit(&il);
+}
+
+int main(void)
+{
+    SLC_RUN(test_name_format);
+    SLC_RUN(test_name_check);
+    SLC_RUN(test_timeline_unwrap);
+    SLC_RUN(test_timeline_jump);
+    SLC_RUN(test_timeline_missing);
+    SLC_RUN(test_interleave_cut_order);
+    SLC_RUN(test_interleave_bounded);
+    return slc_test_summary("test_seg_logic");
+}
