@@ -48,6 +48,8 @@ struct slc_seg_pipeline {
     int seg_open;
     uint64_t seq;
     int64_t seg_start_90k; /* output timeline */
+    int have_seg_key;
+    int64_t seg_key_dts; /* dts of the keyframe that opened the segment (cut decisions) */
     int described;
     uint8_t *first_key; /* copy of the first video keyframe, for the CODECS string */
     int first_key_size;

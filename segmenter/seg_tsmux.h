@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* One libavformat mpegts muxer for the whole stream, writing through a custom AVIOContext
- * into the sink. Kept across segments (continuity counters run on); at each cut it is
- * flushed and told to resend PAT/PMT, so every segment opens standalone. Internal. */
+/* libavformat's mpegts muxer writing through a custom AVIOContext into the sink: a fresh
+ * muxer per segment, so every segment opens standalone with PAT/PMT and its bytes depend
+ * only on its own packets. Internal. */
 #ifndef SLC_SEG_TSMUX_H
 #define SLC_SEG_TSMUX_H
 
@@ -10,11 +10,12 @@
 #include <libavformat/avformat.h>
 
 struct slc_seg_tsmux {
-    AVFormatContext *oc;
+    AVFormatContext *oc; /* the open segment's muxer */
+    AVCodecParameters *vpar, *apar;
     struct slc_seg_sink sink;
+    size_t chunk;       /* AVIO buffer: bytes per sink write */
     uint64_t seg_bytes; /* bytes written into the open segment */
     int seg_open;
-    int header_written;
     int err; /* first sink error, as slc_err */
 };
 
@@ -38,7 +39,7 @@ int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt);
  * `info` (its bytes filled in here). */
 int slc_seg_tsmux_end(struct slc_seg_tsmux *m, struct slc_seg_segment_info *info);
 
-/** Free the muxer (writes no trailer: segments are closed with slc_seg_tsmux_end). */
+/** Free the muxer; an open segment is abandoned (not ended in the sink). */
 void slc_seg_tsmux_close(struct slc_seg_tsmux *m);
 
 #endif

@@ -88,16 +88,19 @@ static void report_progress(struct slc_seg_pipeline *p, int64_t pts_out)
     }
 }
 
-/* Should this packet (already on the output timeline) open a new segment? */
+/* Should this packet (already on the output timeline) open a new segment? The decision
+ * compares keyframe *decode* times, which a container's index holds (the MP4 sample table),
+ * so the just-in-time server can plan the same cuts from the index alone without reading
+ * packets; durations are still measured in presentation time. */
 static int is_cut(const struct slc_seg_pipeline *p, int t, const AVPacket *pkt)
 {
-    if (t != p->ref || !p->seg_open) {
+    if (t != p->ref || !p->seg_open || !p->have_seg_key) {
         return 0;
     }
     if (t == SLC_TRACK_VIDEO && !(pkt->flags & AV_PKT_FLAG_KEY)) {
         return 0;
     }
-    return pkt->pts >= p->seg_start_90k + p->target_90k - CUT_TOLERANCE_90K;
+    return pkt->dts >= p->seg_key_dts + p->target_90k - CUT_TOLERANCE_90K;
 }
 
 /* Map a packet leaving the interleaver onto the output timeline, cut if due, and mux it. */
@@ -133,6 +136,10 @@ static int mux_one(struct slc_seg_pipeline *p, int t, AVPacket *pkt)
     }
     if (ret < 0) {
         return ret;
+    }
+    if (t == p->ref && (!p->have_seg_key || p->seg_start_90k == pkt->pts)) {
+        p->have_seg_key = 1;
+        p->seg_key_dts = pkt->dts;
     }
     report_progress(p, pkt->pts);
     pkt->stream_index = t;

@@ -6,8 +6,6 @@
 #include "slc_err.h"
 #include "slc_log.h"
 
-#include <libavutil/opt.h>
-
 #include <string.h>
 
 /* Default: 174 TS packets, whole packets per flush, small enough that a live reader sees a
@@ -79,52 +77,78 @@ static int add_stream(AVFormatContext *oc, const AVCodecParameters *par)
     return 0;
 }
 
+static int copy_par(AVCodecParameters **dst, const AVCodecParameters *src)
+{
+    if (!src) {
+        return 0;
+    }
+    *dst = avcodec_parameters_alloc();
+    if (!*dst || avcodec_parameters_copy(*dst, src) < 0) {
+        return SLC_ENOMEM;
+    }
+    return 0;
+}
+
 int slc_seg_tsmux_open(struct slc_seg_tsmux *m, struct slc_seg_sink sink,
                        const AVCodecParameters *vpar, const AVCodecParameters *apar)
 {
-    unsigned char *iobuf = NULL;
+    size_t chunk = sink.chunk_size ? sink.chunk_size : IO_BUFFER_DEFAULT;
     int ret;
 
     memset(m, 0, sizeof(*m));
     m->sink = sink;
-    ret = avformat_alloc_output_context2(&m->oc, NULL, "mpegts", NULL);
+    m->chunk = chunk > IO_BUFFER_MAX ? IO_BUFFER_MAX : chunk - chunk % TS_PACKET;
+    ret = copy_par(&m->vpar, vpar);
+    if (ret == 0) {
+        ret = copy_par(&m->apar, apar);
+    }
     if (ret < 0) {
-        return slc_seg_averror(ret);
+        slc_seg_tsmux_close(m);
     }
-    /* Stream 0 is video, 1 audio: absent tracks get no stream, so map indices later. */
-    if ((vpar && (ret = add_stream(m->oc, vpar)) < 0) ||
-        (apar && (ret = add_stream(m->oc, apar)) < 0)) {
-        goto fail;
-    }
-    size_t chunk = sink.chunk_size ? sink.chunk_size : IO_BUFFER_DEFAULT;
-    chunk = chunk > IO_BUFFER_MAX ? IO_BUFFER_MAX : chunk - chunk % 188;
-    iobuf = av_malloc(chunk);
-    m->oc->pb =
-        iobuf ? avio_alloc_context(iobuf, (int)chunk, 1, m, NULL, io_write, NULL) : NULL;
-    if (!m->oc->pb) {
-        av_free(iobuf);
-        ret = SLC_ENOMEM;
-        goto fail;
-    }
-    m->oc->max_delay = SLC_TSMUX_DELAY_US;
-    /* Write in whole buffers; "auto" would flush after every packet on our unseekable pb.
-     * Segment ends flush explicitly. */
-    m->oc->flush_packets = 0;
-    return 0;
-fail:
-    slc_seg_tsmux_close(m);
     return ret;
 }
 
-static int write_header(struct slc_seg_tsmux *m)
+static void free_context(struct slc_seg_tsmux *m)
+{
+    if (!m->oc) {
+        return;
+    }
+    if (m->oc->pb) {
+        av_freep(&m->oc->pb->buffer);
+        avio_context_free(&m->oc->pb);
+    }
+    avformat_free_context(m->oc);
+    m->oc = NULL;
+}
+
+/* A fresh muxer for every segment: its bytes then depend only on the segment's own packets
+ * (continuity counters, PES packing and table timing start anew), so a segment produced on
+ * its own, on request, is byte-identical to the same segment of a whole-file run. */
+static int new_context(struct slc_seg_tsmux *m)
 {
     AVDictionary *opts = NULL;
-    int ret;
+    unsigned char *iobuf;
+    int ret = avformat_alloc_output_context2(&m->oc, NULL, "mpegts", NULL);
 
-    /* Our timestamps already start well above the mux delay: don't shift them again, so the
-     * same input always maps to the same output times (stable across runs and requests). */
+    if (ret < 0) {
+        return slc_seg_averror(ret);
+    }
+    if ((m->vpar && (ret = add_stream(m->oc, m->vpar)) < 0) ||
+        (m->apar && (ret = add_stream(m->oc, m->apar)) < 0)) {
+        return ret;
+    }
+    iobuf = av_malloc(m->chunk);
+    m->oc->pb = iobuf ? avio_alloc_context(iobuf, (int)m->chunk, 1, m, NULL, io_write, NULL) : NULL;
+    if (!m->oc->pb) {
+        av_free(iobuf);
+        return SLC_ENOMEM;
+    }
+    m->oc->max_delay = SLC_TSMUX_DELAY_US;
+    /* Write whole buffers: "auto" would flush after every packet on our unseekable pb. */
+    m->oc->flush_packets = 0;
+    /* Our timestamps already start above the mux delay: don't shift them again, so the same
+     * input always maps to the same output times (stable across runs and requests). */
     av_dict_set(&opts, "mpegts_copyts", "1", 0);
-    av_dict_set(&opts, "mpegts_flags", "+resend_headers", 0);
     av_dict_set(&opts, "avoid_negative_ts", "disabled", 0);
     ret = avformat_write_header(m->oc, &opts);
     av_dict_free(&opts);
@@ -132,7 +156,6 @@ static int write_header(struct slc_seg_tsmux *m)
         slc_log_error("segmenter: mpegts muxer setup failed: %s", av_err2str(ret));
         return m->err ? m->err : slc_seg_averror(ret);
     }
-    m->header_written = 1;
     return 0;
 }
 
@@ -145,14 +168,8 @@ int slc_seg_tsmux_begin(struct slc_seg_tsmux *m, uint64_t seq)
     }
     m->seg_open = 1;
     m->seg_bytes = 0;
-    if (!m->header_written) {
-        return write_header(m);
-    }
-    /* RFC 8216 3.2 / HLS-NOTES: PAT and PMT at the start of every segment. */
-    if (av_opt_set(m->oc->priv_data, "mpegts_flags", "+resend_headers", 0) < 0) {
-        return SLC_EINTERNAL;
-    }
-    return 0;
+    free_context(m);
+    return new_context(m);
 }
 
 int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt)
@@ -179,7 +196,7 @@ int slc_seg_tsmux_end(struct slc_seg_tsmux *m, struct slc_seg_segment_info *info
     int ret;
 
     /* Flush the muxer's pending PES data, then the AVIO buffer, into this segment. */
-    ret = av_write_frame(m->oc, NULL);
+    ret = av_write_trailer(m->oc);
     if (ret >= 0) {
         avio_flush(m->oc->pb);
         ret = m->oc->pb->error;
@@ -198,13 +215,7 @@ int slc_seg_tsmux_end(struct slc_seg_tsmux *m, struct slc_seg_segment_info *info
 
 void slc_seg_tsmux_close(struct slc_seg_tsmux *m)
 {
-    if (!m->oc) {
-        return;
-    }
-    if (m->oc->pb) {
-        av_freep(&m->oc->pb->buffer);
-        avio_context_free(&m->oc->pb);
-    }
-    avformat_free_context(m->oc);
-    m->oc = NULL;
+    free_context(m);
+    avcodec_parameters_free(&m->vpar);
+    avcodec_parameters_free(&m->apar);
 }
