@@ -125,6 +125,10 @@ static int conv_reserve(struct slc_transcoder *t, int n)
     if (a->conv_cap >= n) {
         return 0;
     }
+    if (n > a->fifo_max) {
+        slc_log_error("segmenter: audio buffer failed '%d samples': over %d", n, a->fifo_max);
+        return SLC_ELIMIT;
+    }
     av_frame_unref(c);
     c->format = AV_SAMPLE_FMT_FLTP;
     c->nb_samples = n;
@@ -240,23 +244,34 @@ static int write_silence(struct slc_transcoder *t, int n)
     return ret;
 }
 
+/* Where the input says the next sample is (output tb): anchor + samples counted at the
+ * input rate since, rescaled once, so rounding never accumulates over a long stream. */
+static int64_t expected_pts(const struct slc_transcoder *t)
+{
+    const struct slc_transcode_audio *a = &t->audio;
+
+    return a->in_anchor + av_rescale(a->in_count, t->enc->sample_rate, a->in_rate);
+}
+
 /* Keep output timestamps a running sample count while staying in sync with the input:
  * audio lost to a corrupt packet (a gap in input pts) becomes silence, up to a ceiling. */
 static int track_input_pts(struct slc_transcoder *t, const AVFrame *f)
 {
     struct slc_transcode_audio *a = &t->audio;
-    AVRational out_tb = t->enc->time_base;
     int64_t pts = f->best_effort_timestamp;
-    int64_t gap;
+    int64_t gap = 0;
     int ret = 0;
 
-    pts = pts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : av_rescale_q(pts, t->in_tb, out_tb);
+    pts = pts == AV_NOPTS_VALUE ? pts : av_rescale_q(pts, t->in_tb, t->enc->time_base);
     if (!a->started) {
         a->started = 1;
         a->next_pts = pts == AV_NOPTS_VALUE ? 0 : pts;
-        a->in_next = a->next_pts;
+        a->in_anchor = a->next_pts;
+        a->in_rate = f->sample_rate;
     }
-    gap = pts == AV_NOPTS_VALUE ? 0 : pts - a->in_next;
+    if (pts != AV_NOPTS_VALUE) {
+        gap = pts - expected_pts(t);
+    }
     if (gap > t->enc->sample_rate / GAP_TOLERANCE_DIV) {
         if (gap <= (int64_t)t->enc->sample_rate * GAP_FILL_MAX_SECONDS) {
             slc_log_debug("segmenter: audio gap of %" PRId64 " samples filled", gap);
@@ -264,9 +279,13 @@ static int track_input_pts(struct slc_transcoder *t, const AVFrame *f)
         } else {
             slc_log_warn("segmenter: audio gap of %" PRId64 " samples not filled", gap);
         }
-        a->in_next += gap;
     }
-    a->in_next += av_rescale(f->nb_samples, t->enc->sample_rate, f->sample_rate);
+    if (gap > t->enc->sample_rate / GAP_TOLERANCE_DIV || f->sample_rate != a->in_rate) {
+        a->in_anchor = expected_pts(t) + (gap > 0 ? gap : 0);
+        a->in_count = 0;
+        a->in_rate = f->sample_rate;
+    }
+    a->in_count += f->nb_samples;
     return ret;
 }
 

@@ -29,9 +29,11 @@ struct slc_transcode_audio {
     int fifo_max;      /* ceiling on fifo samples */
     AVFrame *conv;     /* swr output buffer */
     int conv_cap;      /* samples conv can hold */
-    int started;       /* first decoded frame seen: next_pts/in_next are valid */
+    int started;       /* first decoded frame seen: the fields below are valid */
     int64_t next_pts;  /* 1/rate; pts of the next sample sent to the encoder */
-    int64_t in_next;   /* 1/rate; expected pts of the next decoded sample (gap detection) */
+    int64_t in_anchor; /* 1/rate; input pts at the last anchor (gap detection) */
+    int64_t in_count;  /* input samples decoded since the anchor, at in_rate */
+    int in_rate;       /* input sample rate since the anchor */
 };
 
 struct slc_transcoder {
