@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* slc_transcoder on real files made by gen-media.sh: every packet in, every packet out,
  * then the output is checked (codec, forced IDRs, contiguous audio, frame count, duration)
- * and decoded again. Usage: test_transcode MEDIA_DIR CASE. */
+ * and decoded again. Usage: test_transcode MEDIA_DIR CASE, CASE one of can_copy, FILE,
+ * corrupt:FILE, drop:FILE. */
 #include "slc_codec_string.h"
 #include "slc_err.h"
 #include "slc_transcode.h"
@@ -15,6 +16,13 @@
 #define MAX_FRAMES 1024
 #define MAX_KEYS 64
 #define INTERVAL 2.0
+
+/* How the input is damaged on its way in */
+enum damage {
+    INTACT,
+    CORRUPT, /* bytes flipped in some packets */
+    DROP,    /* some audio packets never reach the transcoder: gaps to fill */
+};
 
 struct track {
     AVStream *st;
@@ -152,17 +160,20 @@ static void corrupt(AVPacket *pkt, int n)
     }
 }
 
-static void feed(struct track *t, AVPacket *pkt, int n, int bad)
+static void feed(struct track *t, AVPacket *pkt, int n, enum damage bad)
 {
     int unused_err = 0;
     int unused_frames = 0;
 
     if (t->st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && t->n_in < MAX_FRAMES) {
         t->in_pts[t->n_in++] = pkt->pts;
-    } else if (!bad) {
+    } else if (bad != CORRUPT) {
         decode(t->in_dec, pkt, &unused_err, &unused_frames, &t->in_samples);
+        if (bad == DROP && n % 10 == 5) {
+            return;
+        }
     }
-    if (bad) {
+    if (bad == CORRUPT) {
         corrupt(pkt, n);
     }
     CHECK_INT(slc_transcoder_send(t->tc, pkt), 0);
@@ -204,7 +215,7 @@ static void check_keyframes(struct track *t)
     CHECK(k >= 3); /* 5 s input: 0, 2, 4 s */
 }
 
-static void check_video(struct track *t, int bad)
+static void check_video(struct track *t, enum damage bad)
 {
     AVRational tb = slc_transcoder_time_base(t->tc);
     const AVCodecParameters *par = slc_transcoder_codecpar(t->tc);
@@ -220,7 +231,7 @@ static void check_video(struct track *t, int bad)
     CHECK_INT(t->out_dec->height, t->st->codecpar->height);
     CHECK_INT(t->idr_mismatch, 0);
     CHECK(strncmp(t->codec_str, "avc1.64", 7) == 0);
-    if (bad) {
+    if (bad == CORRUPT) {
         CHECK(t->n_out > t->n_in / 2);
         return;
     }
@@ -229,7 +240,7 @@ static void check_video(struct track *t, int bad)
     check_keyframes(t);
 }
 
-static void check_audio(struct track *t, const struct expect *e, int bad)
+static void check_audio(struct track *t, const struct expect *e, enum damage bad)
 {
     const AVCodecParameters *par = slc_transcoder_codecpar(t->tc);
     AVRational tb = slc_transcoder_time_base(t->tc);
@@ -247,7 +258,8 @@ static void check_audio(struct track *t, const struct expect *e, int bad)
     CHECK_INT(t->out_frames, t->n_out);
     CHECK_STR(t->codec_str, "mp4a.40.2");
     fprintf(stderr, "  audio: in %.4f s, out %.4f s, %d packets\n", in_s, out_s, t->n_out);
-    if (!bad) {
+    if (bad != CORRUPT) {
+        /* with DROP too: the lost packets came back as silence */
         CHECK(fabs(out_s - in_s) <= 1024.0 / e->rate);
     }
 }
@@ -286,7 +298,7 @@ static void flush_track(struct track *t)
     av_packet_free(&pkt);
 }
 
-static void check_track(struct track *t, const struct expect *e, int bad, double secs)
+static void check_track(struct track *t, const struct expect *e, enum damage bad, double secs)
 {
     if (t->st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
         fprintf(stderr, "  video: %d frames in, %d out, %d keyframes, %s, %.2f s (%.0f fps)\n",
@@ -297,7 +309,7 @@ static void check_track(struct track *t, const struct expect *e, int bad, double
     }
 }
 
-static void run(const char *dir, const struct expect *e, int bad)
+static void run(const char *dir, const struct expect *e, enum damage bad)
 {
     AVFormatContext *fmt = tu_open(dir, e->file);
     struct track tracks[2];
@@ -387,10 +399,13 @@ int main(int argc, char **argv)
         matched = 1;
     }
     for (size_t i = 0; argc > 2 && i < sizeof(files) / sizeof(files[0]); i++) {
-        int bad = !strncmp(which, "corrupt:", 8);
+        enum damage bad = !strncmp(which, "corrupt:", 8) ? CORRUPT
+                          : !strncmp(which, "drop:", 5)  ? DROP
+                                                         : INTACT;
+        const char *file = bad == INTACT ? which : strchr(which, ':') + 1;
 
-        if (!strcmp(which + (bad ? 8 : 0), files[i].file)) {
-            fprintf(stderr, "%s%s\n", bad ? "corrupted " : "", files[i].file);
+        if (!strcmp(file, files[i].file)) {
+            fprintf(stderr, "%s\n", which);
             run(argv[1], &files[i], bad);
             matched = 1;
         }
