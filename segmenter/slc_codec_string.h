@@ -10,9 +10,11 @@
 
 /** Write the RFC 6381 string of `par` into `out` (size `cap`). Uses extradata (avcC or Annex B
  * SPS for H.264, hvcC for HEVC, AudioSpecificConfig for AAC) and falls back to profile/level
- * fields when extradata is missing. For H.264 without usable extradata, `first_packet`
- * (Annex B bytes of a keyframe, may be NULL) is searched for an SPS.
- * Returns 0, SLC_EUNSUPPORTED for a codec with no known string, SLC_ELIMIT if `cap` is small. */
+ * fields when extradata is missing. For H.264 (and HEVC) without usable extradata,
+ * `first_packet` (Annex B bytes of a keyframe, may be NULL) is searched for an SPS (VPS).
+ * `out` is always NUL-terminated. Returns 0, SLC_EUNSUPPORTED for a codec with no known
+ * string, SLC_EFORMAT when H.264/HEVC carry no parameter set and no profile/level (logged),
+ * SLC_ELIMIT if `cap` is small, SLC_EINVAL for NULL arguments. Pure function: thread-safe. */
 int slc_seg_codec_string(const AVCodecParameters *par, const uint8_t *first_packet,
                          size_t first_packet_size, char *out, size_t cap);
 
