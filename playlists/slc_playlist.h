@@ -12,6 +12,7 @@
 /* Named ceilings for parsing untrusted text. */
 #define SLC_PL_MAX_SEGMENTS 100000
 #define SLC_PL_MAX_VARIANTS 256
+#define SLC_PL_MAX_RENDITIONS 256
 #define SLC_PL_MAX_LINE 8192
 
 enum slc_pl_type {
