@@ -77,6 +77,16 @@ static int check_segment(const struct slc_pl_media *pl, size_t i, char *why, siz
     return check_byterange(pl, i, why, why_cap);
 }
 
+static uint64_t count_discontinuities(const struct slc_pl_media *pl, size_t n)
+{
+    uint64_t d = 0;
+
+    for (size_t i = 0; i < n && i < pl->nsegs; i++) {
+        d += pl->segs[i].discontinuity != 0;
+    }
+    return d;
+}
+
 int slc_pl_media_check(const struct slc_pl_media *pl, char *why, size_t why_cap)
 {
     int ret;
@@ -103,6 +113,12 @@ int slc_pl_media_check(const struct slc_pl_media *pl, char *why, size_t why_cap)
         slc_pl_why(why, why_cap, "segment list inconsistent (%zu segments)", pl->nsegs);
         return SLC_EPROTO;
     }
+    /* RFC 8216 4.3.3.2: every segment's sequence number, and the next one's, fit 64 bits. */
+    if (pl->nsegs > UINT64_MAX - pl->media_sequence ||
+        count_discontinuities(pl, pl->nsegs) > UINT64_MAX - pl->discontinuity_sequence) {
+        slc_pl_why(why, why_cap, "media or discontinuity sequence overflows");
+        return SLC_EPROTO;
+    }
     for (size_t i = 0; i < pl->nsegs; i++) {
         ret = check_segment(pl, i, why, why_cap);
         if (ret < 0) {
@@ -121,22 +137,13 @@ static int same_segment(const struct slc_pl_segment *a, const struct slc_pl_segm
            !a->discontinuity == !b->discontinuity;
 }
 
-static uint64_t count_discontinuities(const struct slc_pl_media *pl, size_t n)
-{
-    uint64_t d = 0;
-
-    for (size_t i = 0; i < n && i < pl->nsegs; i++) {
-        d += pl->segs[i].discontinuity != 0;
-    }
-    return d;
-}
-
 /* Once a playlist is VOD or ended it is final: the next one must say the same thing. */
 static int check_frozen(const struct slc_pl_media *prev, const struct slc_pl_media *next, char *why,
                         size_t why_cap)
 {
     if (next->media_sequence != prev->media_sequence || next->nsegs != prev->nsegs ||
-        next->discontinuity_sequence != prev->discontinuity_sequence || !next->endlist) {
+        next->discontinuity_sequence != prev->discontinuity_sequence ||
+        !next->endlist != !prev->endlist) {
         slc_pl_why(why, why_cap, "%s playlist changed",
                    prev->type == SLC_PL_TYPE_VOD ? "VOD" : "ended");
         return SLC_EPROTO;

@@ -260,6 +260,18 @@ static void test_update_event_and_vod(void)
     slc_pl_media_deinit(&a);
 }
 
+/* Found by fuzz_m3u8: a VOD playlist without ENDLIST (invalid, but parseable) was not an
+ * allowed update of itself. Identical playlists are always allowed. */
+static void test_update_identical_vod_without_endlist(void)
+{
+    struct slc_pl_media a;
+
+    live(&a, 0, 2, -1);
+    a.type = SLC_PL_TYPE_VOD;
+    SLC_CHECK_INT_EQ(slc_pl_media_check_update(&a, &a, NULL, 0), 0);
+    slc_pl_media_deinit(&a);
+}
+
 int main(void)
 {
     pl_test_quiet();
@@ -271,5 +283,6 @@ int main(void)
     SLC_RUN(test_update_live_accepts);
     SLC_RUN(test_update_live_rejects);
     SLC_RUN(test_update_event_and_vod);
+    SLC_RUN(test_update_identical_vod_without_endlist);
     return slc_test_summary("test_pl_media");
 }

@@ -239,6 +239,29 @@ static void test_target_duration_rule(void)
     slc_pl_media_deinit(&pl);
 }
 
+/* Sequence numbers of the listed segments (and of the next one) must fit 64 bits. */
+static void test_sequence_overflow(void)
+{
+    struct slc_pl_media pl;
+    char why[128] = "";
+
+    slc_pl_media_init(&pl);
+    pl.target_duration = 1;
+    pl_test_add(&pl, "a.ts", 1000000, 1);
+    pl_test_add(&pl, "b.ts", 1000000, 0);
+    pl.media_sequence = UINT64_MAX - 2; /* segments MAX-2, MAX-1; the next one MAX */
+    SLC_CHECK_INT_EQ(slc_pl_media_check(&pl, NULL, 0), 0);
+    pl.media_sequence = UINT64_MAX - 1;
+    SLC_CHECK_INT_EQ(slc_pl_media_check(&pl, why, sizeof(why)), SLC_EPROTO);
+    SLC_CHECK(strstr(why, "overflow") != NULL);
+    pl.media_sequence = 0;
+    pl.discontinuity_sequence = UINT64_MAX - 1;
+    SLC_CHECK_INT_EQ(slc_pl_media_check(&pl, NULL, 0), 0);
+    pl.discontinuity_sequence = UINT64_MAX;
+    SLC_CHECK_INT_EQ(slc_pl_media_check(&pl, NULL, 0), SLC_EPROTO);
+    slc_pl_media_deinit(&pl);
+}
+
 static void test_vod_needs_endlist(void)
 {
     struct slc_pl_media pl;
@@ -353,6 +376,7 @@ int main(void)
     SLC_RUN(test_byterange_version);
     SLC_RUN(test_byterange_rules);
     SLC_RUN(test_target_duration_rule);
+    SLC_RUN(test_sequence_overflow);
     SLC_RUN(test_vod_needs_endlist);
     SLC_RUN(test_base_url);
     SLC_RUN(test_base_url_newline);
