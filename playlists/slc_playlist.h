@@ -12,6 +12,7 @@
 /* Named ceilings for parsing untrusted text. */
 #define SLC_PL_MAX_SEGMENTS 100000
 #define SLC_PL_MAX_VARIANTS 256
+#define SLC_PL_MAX_RENDITIONS 256 /* EXT-X-MEDIA lines */
 #define SLC_PL_MAX_LINE 8192
 
 enum slc_pl_type {
@@ -84,12 +85,14 @@ void slc_pl_media_init(struct slc_pl_media *pl);
 void slc_pl_media_deinit(struct slc_pl_media *pl);
 
 /** Append a segment; `seg->uri` and `seg->title` are copied (the caller keeps its strings).
- * 0, SLC_ENOMEM, SLC_ELIMIT (more than SLC_PL_MAX_SEGMENTS), SLC_EINVAL (NULL uri,
- * duration < 0, uri with CR/LF). */
+ * 0, SLC_ENOMEM, SLC_ELIMIT (more than SLC_PL_MAX_SEGMENTS), SLC_EINVAL (NULL or empty uri,
+ * uri starting with '#', duration < 0, uri or title with CR/LF). */
 int slc_pl_media_add_segment(struct slc_pl_media *pl, const struct slc_pl_segment *seg);
 
 /** Drop `n` segments from the head: media_sequence += n, and discontinuity_sequence += the
- * number of dropped segments that carried a discontinuity (RFC 8216 6.2.2). */
+ * number of dropped segments that carried a discontinuity (RFC 8216 6.2.2). `n` larger than
+ * nsegs drops everything. A new head whose EXT-X-BYTERANGE offset was implicit gets it made
+ * explicit (its predecessor is gone). */
 void slc_pl_media_drop_head(struct slc_pl_media *pl, size_t n);
 
 /** Smallest integer target duration that covers every segment (each EXTINF rounded to
@@ -97,18 +100,25 @@ void slc_pl_media_drop_head(struct slc_pl_media *pl, size_t n);
 int slc_pl_media_min_target(const struct slc_pl_media *pl);
 
 /** Check the playlist against RFC 8216 rules (target duration >= 1 and covering every
- * segment, URIs present and single-line, ENDLIST/type consistency, byterange sanity).
- * Returns 0 or SLC_EPROTO; on failure `why` (if not NULL) gets a one-line reason. */
+ * segment, URIs present and single-line, ENDLIST/type consistency, byterange sanity,
+ * an explicit version high enough for the tags, sequence numbers within 64 bits,
+ * program date-times within years 0000-9999). The target duration rule rounds the EXTINF
+ * value as written (3 decimals): 6.4994 s passes a target of 6, 6.4995 s (written 6.500) does
+ * not. Returns 0 or SLC_EPROTO; on failure `why` (if not NULL) gets a one-line reason. */
 int slc_pl_media_check(const struct slc_pl_media *pl, char *why, size_t why_cap);
 
 /** Render the playlist into `out` (appended). Checks it first (SLC_EPROTO on violation).
- * `base_url` (may be NULL) prefixes every relative segment URI.
- * EXTINF is written with millisecond precision. Returns 0 or a negative slc_err. */
+ * `base_url` (may be NULL or "") prefixes every relative segment URI (one without a scheme
+ * and not starting with "//"), joined with exactly one '/'; SLC_EINVAL if it holds CR/LF.
+ * EXTINF is written with millisecond precision, rounded half-up. Returns 0 or a negative
+ * slc_err (SLC_ELIMIT at out's ceiling); on failure `out` is left as it was. */
 int slc_pl_media_write(const struct slc_pl_media *pl, const char *base_url, struct slc_buf *out);
 
 /** Check that `next` is an allowed update of `prev` (RFC 8216 6.2.1/6.2.2: only appends, head
- * removal with matching sequence bumps, ENDLIST added; same target duration; a VOD playlist
- * never changes; an EVENT playlist only appends). 0 or SLC_EPROTO with `why`. */
+ * removal with matching sequence bumps, ENDLIST added; same target duration and type; a VOD
+ * or ended playlist never changes; an EVENT playlist only appends). Segments in both must
+ * have the same URI, EXTINF as written (ms) and discontinuity flag. Meant for consecutive
+ * updates: removing more segments than `prev` lists is refused. 0 or SLC_EPROTO with `why`. */
 int slc_pl_media_check_update(const struct slc_pl_media *prev, const struct slc_pl_media *next,
                               char *why, size_t why_cap);
 
@@ -116,11 +126,17 @@ int slc_pl_media_check_update(const struct slc_pl_media *prev, const struct slc_
 
 void slc_pl_multi_init(struct slc_pl_multivariant *mv);
 void slc_pl_multi_deinit(struct slc_pl_multivariant *mv);
-/** Append a variant (strings copied). 0, SLC_ENOMEM, SLC_ELIMIT, SLC_EINVAL. */
+/** Append a variant (strings copied). 0, SLC_ENOMEM, SLC_ELIMIT, SLC_EINVAL (no URI or
+ * BANDWIDTH, '"' or CR/LF in a quoted value, half a RESOLUTION, FRAME-RATE < 0 or > 1e6). */
 int slc_pl_multi_add_variant(struct slc_pl_multivariant *mv, const struct slc_pl_variant *v);
-/** Append a rendition (strings copied). */
+/** Append a rendition (strings copied). 0, SLC_ENOMEM, SLC_ELIMIT (SLC_PL_MAX_RENDITIONS),
+ * SLC_EINVAL (TYPE not AUDIO/VIDEO/SUBTITLES -- CLOSED-CAPTIONS needs INSTREAM-ID, which the
+ * model lacks --, no GROUP-ID or NAME, '"' or CR/LF in a value, SUBTITLES without URI,
+ * DEFAULT without AUTOSELECT). */
 int slc_pl_multi_add_rendition(struct slc_pl_multivariant *mv, const struct slc_pl_rendition *r);
-/** Render into `out` (appended); SLC_EPROTO if a variant lacks BANDWIDTH or URI. */
+/** Render into `out` (appended); SLC_EPROTO if a variant lacks BANDWIDTH or URI, there is no
+ * variant, or an AUDIO group names no TYPE=AUDIO rendition. EXT-X-VERSION is mv->version, or
+ * 1 when 0 (nothing we write needs more). On failure `out` is left as it was. */
 int slc_pl_multi_write(const struct slc_pl_multivariant *mv, struct slc_buf *out);
 
 /* ---- parser ---- */
@@ -133,9 +149,13 @@ enum slc_pl_kind {
 /** Parse m3u8 text (need not be NUL-terminated). Accepts LF and CRLF; unknown tags are
  * ignored as RFC 8216 4.1 requires; malformed known tags are errors. On success returns
  * SLC_PL_KIND_MEDIA (filling *media, which must be initialised) or SLC_PL_KIND_MULTIVARIANT
- * (filling *multi). On failure returns SLC_EPROTO (or SLC_ENOMEM/SLC_ELIMIT) with a one-line
- * reason naming the line number in `why`; outputs may hold partial data and must be deinit'd.
- * Safe on hostile input (it is fuzzed). */
+ * (filling *multi). Either output may be NULL when that kind is not wanted (SLC_EPROTO if the
+ * text is of that kind). On failure returns SLC_EPROTO (or SLC_ENOMEM/SLC_ELIMIT: a line over
+ * SLC_PL_MAX_LINE, too many segments/variants/renditions) with a one-line reason naming the
+ * line number in `why`; outputs may hold partial data and must be deinit'd. It checks syntax
+ * and structure, not every rule: run slc_pl_media_check on the result. Tags the model does not
+ * carry (EXT-X-KEY, EXT-X-MAP, LL-HLS, CLOSED-CAPTIONS renditions) are skipped. Safe on
+ * hostile input (it is fuzzed). */
 int slc_pl_parse(const char *text, size_t len, struct slc_pl_media *media,
                  struct slc_pl_multivariant *multi, char *why, size_t why_cap);
 
