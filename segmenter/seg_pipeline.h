@@ -47,6 +47,13 @@ struct slc_seg_pipeline {
     int muxer_open;
     int seg_open;
     uint64_t seq;
+    int64_t out_base_90k;      /* where this session's origin lands on the output timeline */
+    int64_t last_end_90k;      /* end of the last completed segment (output timeline) */
+    int pending_discontinuity; /* the next segment follows a break (reconnect, new input) */
+    int seg_discontinuity;
+    int64_t seg_wallclock_ms; /* wall clock when the open segment started */
+    int pace_started;         /* --realtime pacing of the current session */
+    int64_t pace_ts0_us, pace_wall0_us;
     int64_t seg_start_90k; /* output timeline */
     int have_seg_key;
     int64_t seg_key_dts; /* dts of the keyframe that opened the segment (cut decisions) */
@@ -57,6 +64,26 @@ struct slc_seg_pipeline {
     uint64_t packets;
     uint64_t dropped;
 };
+
+/** Open a source session on `input` (demuxer, tracks, timeline, interleaver) using p->cfg.
+ * Muxer, sink, sequence numbers and the output timeline carry over from earlier sessions.
+ * Returns 0 or a negative slc_err (logged). Close with slc_seg_session_close, also on error. */
+int slc_seg_session_open(struct slc_seg_pipeline *p, const char *input);
+/** Read and transform until end of input (SLC_EOF), stop (SLC_EINTR), or an error. */
+int slc_seg_session_run(struct slc_seg_pipeline *p);
+/** Free the session's demuxer, transcoders, interleaver and muxer (the open segment, if any,
+ * must have been ended or is abandoned). */
+void slc_seg_session_close(struct slc_seg_pipeline *p);
+/** Target duration an EVENT playlist must promise, from the container's keyframe index. */
+int slc_seg_predict_target(const struct slc_seg_pipeline *p);
+
+/** Transform one demuxed packet (input time base); `pkt` is consumed. */
+int slc_seg_flow_ingest(struct slc_seg_pipeline *p, AVPacket *pkt);
+/** End of a session's input: drain transcoders and the interleaver, end the open segment. */
+int slc_seg_flow_flush(struct slc_seg_pipeline *p);
+
+/** Validate the options shared by every run. 0 or SLC_EINVAL (logged). */
+int slc_seg_check_config(const struct slc_seg_config *c);
 
 /** Decide copy or transcode for each present track and open transcoders; fills tr[].tb and
  * tr[].par. With cfg->copy_only, a track that can't be copied is an error naming its codec. */

@@ -5,6 +5,8 @@
 #ifndef SLC_SEG_SOURCE_H
 #define SLC_SEG_SOURCE_H
 
+#include "slc_segmenter.h"
+
 #include <libavformat/avformat.h>
 
 #include <signal.h>
@@ -21,12 +23,14 @@ struct slc_seg_source {
     uint64_t corrupt;            /* packets the demuxer flagged corrupt */
 };
 
-/** Open `input` (a local file path, or "-" for stdin) with `format` forced if not NULL.
- * Only the file and pipe protocols and a list of known media containers are allowed (never
- * playlists or concat, which can make a demuxer open other files: CVE-2016-1897/1898).
- * Fills `src` (caller's storage). Returns 0 or a negative slc_err, the cause logged. */
-int slc_seg_source_open(struct slc_seg_source *src, const char *input, const char *format,
-                        volatile sig_atomic_t *stop);
+/** Open `input` with c->input_format forced if not NULL. A file run (c->live == 0) allows
+ * only the file and pipe protocols and a list of known media containers (never playlists or
+ * concat, which can make a demuxer open other files: CVE-2016-1897/1898). A live run allows
+ * network protocols and devices but never local files through a URL, and passes
+ * c->input_options to the demuxer. Fills `src` (caller's storage). Returns 0 or a negative
+ * slc_err, the cause logged. */
+int slc_seg_source_open(struct slc_seg_source *src, const char *input,
+                        const struct slc_seg_config *c);
 
 /** Read the next packet of a selected stream into `pkt` (caller's). Returns 0, SLC_EOF, or
  * a negative slc_err for a fatal read error. Corrupt data the demuxer can resync past is

@@ -9,11 +9,12 @@
 
 /** What the pipeline knows about a segment once it is complete. */
 struct slc_seg_segment_info {
-    uint64_t seq;        /* media sequence number, from 0 */
-    int64_t start_90k;   /* presentation time of its first frame, 90 kHz, output timeline */
-    int64_t duration_us; /* exact, from timestamps */
-    uint64_t bytes;      /* TS bytes written */
-    int discontinuity;   /* timeline or format break before this segment */
+    uint64_t seq;         /* media sequence number, from 0 */
+    int64_t start_90k;    /* presentation time of its first frame, 90 kHz, output timeline */
+    int64_t duration_us;  /* exact, from timestamps */
+    uint64_t bytes;       /* TS bytes written */
+    int discontinuity;    /* timeline or format break before this segment */
+    int64_t wallclock_ms; /* wall clock when the segment's first packet was muxed */
 };
 
 /** What the multivariant playlist says about the stream. */

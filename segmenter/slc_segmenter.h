@@ -8,6 +8,7 @@
 #include "slc_playlist.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /** Progress report: `pos_us` of media processed out of `duration_us` (0 if unknown). */
@@ -23,6 +24,17 @@ struct slc_seg_config {
     slc_seg_progress_fn progress; /* may be NULL */
     void *progress_opaque;
     volatile sig_atomic_t *stop; /* checked between packets and in blocking I/O; may be NULL */
+
+    /* Live inputs (slc_seg_run_live). */
+    int live;                         /* network/device input: any libavformat protocol but
+                                         local files; reconnect on failure */
+    const char *const *input_options; /* "key=value" strings for the demuxer/protocol */
+    size_t n_input_options;
+    int realtime;         /* read at the input's own pace (ffmpeg -re) */
+    int loop;             /* with realtime: start again at the end of a file */
+    double io_timeout;    /* seconds without input before a stall is declared; 0 = 5 s live,
+                             30 s for files */
+    double reconnect_max; /* longest back-off between reconnects, s; 0 = 10 */
 };
 
 /** Result figures of a finished run. */
@@ -45,5 +57,16 @@ void slc_seg_config_init(struct slc_seg_config *c);
  * `stats` may be NULL. Returns 0 or a negative slc_err. */
 int slc_seg_run(const struct slc_seg_config *c, const char *input, const char *outdir,
                 struct slc_seg_stats *stats);
+
+/** Run a live input into `sink` until *c->stop: open the input, segment it, and when it ends,
+ * stalls (no data for io_timeout) or fails, end the open segment, wait with exponential
+ * back-off (0.5 s up to reconnect_max) and open it again. The output timeline continues
+ * across reconnects and the first segment after one carries a discontinuity; sequence
+ * numbers start at `first_seq` (a restart continues the old numbering). On stop the sink
+ * is finished (complete = 1). A bad input is retried, not fatal: the cause is logged once
+ * per failure streak. Returns 0 after a stop, or a negative slc_err from the sink. */
+struct slc_seg_sink;
+int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
+                     const struct slc_seg_sink *sink, uint64_t first_seq);
 
 #endif

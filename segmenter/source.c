@@ -18,9 +18,15 @@ static const char allowed_formats[] =
     "wav,ogg,flac,asf,mxf,nut,m4v,ac3,eac3,w64,aiff,ivf,dts,truehd,mpegtsraw,live_flv,obu,"
     "av1,caf";
 
+/* A live URL may use any network protocol libavformat has, but never reach local files. */
+static const char live_protocols[] =
+    "udp,rtp,srt,rtmp,rtmps,rtmpt,tcp,tls,http,https,httpproxy,crypto,pipe,data";
+
 #define PROBE_SIZE (20 * 1024 * 1024)
 #define ANALYZE_US (15 * 1000000)
+#define LIVE_ANALYZE_US (5 * 1000000)
 #define IO_TIMEOUT_US (30 * 1000000)
+#define LIVE_IO_TIMEOUT_US (5 * 1000000)
 #define MAX_CONSECUTIVE_ERRORS 1000
 
 int slc_seg_averror(int averr)
@@ -79,12 +85,12 @@ static void arm_deadline(struct slc_seg_source *src)
 }
 
 /* A clear message for inputs that are not regular readable files, before FFmpeg's. */
-static int check_input_path(const char *input)
+static int check_input_path(const char *input, const struct slc_seg_config *c)
 {
     struct stat st;
 
-    if (strcmp(input, "-") == 0) {
-        return 0;
+    if (strcmp(input, "-") == 0 || (c->live && (c->input_format || strstr(input, "://")))) {
+        return 0; /* a URL or a device: libavformat reports */
     }
     if (stat(input, &st) < 0) {
         int err = errno;
@@ -102,8 +108,37 @@ static int check_input_path(const char *input)
     return 0;
 }
 
-static int open_demuxer(struct slc_seg_source *src, const char *input, const char *format)
+/* Listening inputs (RTMP/SRT listen mode) wait for a publisher as long as it takes. */
+static int is_listener(const char *input, AVDictionary *opts)
 {
+    const AVDictionaryEntry *e = av_dict_get(opts, "listen", NULL, 0);
+
+    return (e && strcmp(e->value, "0") != 0) || strstr(input, "listen=1") ||
+           strstr(input, "mode=listener");
+}
+
+static int set_options(AVDictionary **opts, const struct slc_seg_config *c)
+{
+    for (size_t i = 0; i < c->n_input_options; i++) {
+        const char *kv = c->input_options[i];
+        const char *eq = strchr(kv, '=');
+        char key[128];
+
+        if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key)) {
+            slc_log_error("segmenter: input option '%s' is not key=value", kv);
+            return SLC_EINVAL;
+        }
+        memcpy(key, kv, (size_t)(eq - kv));
+        key[eq - kv] = '\0';
+        av_dict_set(opts, key, eq + 1, 0);
+    }
+    return 0;
+}
+
+static int open_demuxer(struct slc_seg_source *src, const char *input,
+                        const struct slc_seg_config *c)
+{
+    const char *format = c->input_format;
     const AVInputFormat *ifmt = NULL;
     AVDictionary *opts = NULL;
     const char *url = strcmp(input, "-") == 0 ? "pipe:0" : input;
@@ -120,19 +155,34 @@ static int open_demuxer(struct slc_seg_source *src, const char *input, const cha
     src->fmt->interrupt_callback.callback = interrupt_cb;
     src->fmt->interrupt_callback.opaque = src;
     src->fmt->probesize = PROBE_SIZE;
-    src->fmt->max_analyze_duration = ANALYZE_US;
-    av_dict_set(&opts, "protocol_whitelist", "file,pipe", 0);
-    if (!format) {
-        av_dict_set(&opts, "format_whitelist", allowed_formats, 0);
+    src->fmt->max_analyze_duration = c->live ? LIVE_ANALYZE_US : ANALYZE_US;
+    if ((ret = set_options(&opts, c)) < 0) {
+        av_dict_free(&opts);
+        return ret;
     }
-    arm_deadline(src);
+    if (!c->live) {
+        av_dict_set(&opts, "protocol_whitelist", "file,pipe", 0);
+        if (!format) {
+            av_dict_set(&opts, "format_whitelist", allowed_formats, 0);
+        }
+    } else if (strstr(input, "://")) {
+        av_dict_set(&opts, "protocol_whitelist", live_protocols, 0);
+    }
+    src->io_deadline_us = 0;
+    if (!is_listener(input, opts)) {
+        arm_deadline(src);
+    }
     ret = avformat_open_input(&src->fmt, url, ifmt, &opts);
     av_dict_free(&opts);
     if (ret < 0) {
-        slc_log_error("segmenter: cannot open '%s': %s", input,
-                      ret == AVERROR_INVALIDDATA ? "not a media file we can read (unknown or "
-                                                   "corrupt container)"
-                                                 : av_err2str(ret));
+        /* live: the run loop reports the streak of failures once, not every retry */
+        slc_log(c->live ? SLC_LOG_DEBUG : SLC_LOG_ERROR, "segmenter: cannot open '%s': %s", input,
+                ret == AVERROR_INVALIDDATA ? "not a media file we can read (unknown or "
+                                             "corrupt container)"
+                                           : av_err2str(ret));
+        if (ret == AVERROR_EXIT && !(src->stop && *src->stop)) {
+            return SLC_ETIMEDOUT; /* nothing arrived before the deadline */
+        }
         return slc_seg_averror(ret) == SLC_EINTERNAL ? SLC_EFORMAT : slc_seg_averror(ret);
     }
     return 0;
@@ -166,19 +216,21 @@ static int select_streams(struct slc_seg_source *src, const char *input)
     return 0;
 }
 
-int slc_seg_source_open(struct slc_seg_source *src, const char *input, const char *format,
-                        volatile sig_atomic_t *stop)
+int slc_seg_source_open(struct slc_seg_source *src, const char *input,
+                        const struct slc_seg_config *c)
 {
     int ret;
 
     memset(src, 0, sizeof(*src));
     src->video = src->audio = -1;
-    src->stop = stop;
-    src->io_timeout_us = IO_TIMEOUT_US;
+    src->stop = c->stop;
+    src->io_timeout_us = c->io_timeout > 0 ? (int64_t)(c->io_timeout * 1e6)
+                         : c->live         ? LIVE_IO_TIMEOUT_US
+                                           : IO_TIMEOUT_US;
     snprintf(src->name, sizeof(src->name), "%s", input);
-    ret = check_input_path(input);
+    ret = check_input_path(input, c);
     if (ret == 0) {
-        ret = open_demuxer(src, input, format);
+        ret = open_demuxer(src, input, c);
     }
     if (ret == 0) {
         ret = select_streams(src, input);
@@ -201,9 +253,14 @@ int slc_seg_source_read(struct slc_seg_source *src, AVPacket *pkt)
         if (ret == AVERROR_EOF) {
             return SLC_EOF;
         }
-        if (ret == AVERROR_EXIT || (src->stop && *src->stop)) {
+        if (src->stop && *src->stop) {
             av_packet_unref(pkt);
             return SLC_EINTR;
+        }
+        if (ret == AVERROR_EXIT) {
+            slc_log_warn("segmenter: no data from '%s' for %.1f s", src->name,
+                         (double)src->io_timeout_us / 1e6);
+            return SLC_ETIMEDOUT;
         }
         if (ret < 0) {
             /* Corrupt data mid-stream: skip if the demuxer can go on, give up if it can't. */

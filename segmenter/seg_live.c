@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/* Live runs: one source session after another until stopped. A disconnect, stall or failure
+ * ends the open segment (so everything received is published), then the input is opened
+ * again with exponential back-off; the output timeline continues and the next segment is
+ * marked as a discontinuity (RFC 8216 4.3.2.3: the encoder may have restarted). */
+#include "seg_pipeline.h"
+
+#include "slc_err.h"
+#include "slc_log.h"
+
+#include <libavutil/time.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BACKOFF_MIN_US 500000
+#define BACKOFF_MAX_US 10000000
+
+/* Sleep up to `us`, waking early when a stop is requested. */
+static void sleep_unless_stopped(const struct slc_seg_config *c, int64_t us)
+{
+    while (us > 0 && !(c->stop && *c->stop)) {
+        int64_t step = us > 100000 ? 100000 : us;
+        av_usleep((unsigned)step);
+        us -= step;
+    }
+}
+
+/* After a session: publish what it produced and line the next one up behind it. */
+static int end_session(struct slc_seg_pipeline *p)
+{
+    int ret = slc_seg_flow_flush(p);
+
+    slc_seg_session_close(p);
+    if (p->seq > 0 || p->seg_open) {
+        p->out_base_90k = p->last_end_90k;
+    }
+    p->pending_discontinuity = p->seq > 0;
+    return ret;
+}
+
+/* One opening of the input; returns 0 when it ran (ended or failed later), or the open
+ * error. Sink errors come back as themselves so the caller can stop. */
+static int one_session(struct slc_seg_pipeline *p, const char *input, int *ran)
+{
+    int ret = slc_seg_session_open(p, input);
+
+    *ran = 0;
+    if (ret < 0) {
+        slc_seg_session_close(p);
+        return ret;
+    }
+    *ran = 1;
+    slc_log_info("segmenter: live input '%s' connected", input);
+    ret = slc_seg_session_run(p);
+    if (ret == SLC_EOF || ret == SLC_ETIMEDOUT || ret == SLC_EIO || ret == SLC_EFORMAT ||
+        ret == SLC_EINTR) {
+        if (ret == SLC_EOF && !p->cfg->loop) {
+            slc_log_warn("segmenter: live input '%s' ended; reconnecting", input);
+        }
+        ret = 0;
+    }
+    if (ret == 0) {
+        ret = end_session(p);
+    } else {
+        end_session(p);
+    }
+    return ret;
+}
+
+static int is_sink_error(int err)
+{
+    return err == SLC_ENOSPC || err == SLC_EACCES || err == SLC_ENOMEM;
+}
+
+int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
+                     const struct slc_seg_sink *sink, uint64_t first_seq)
+{
+    struct slc_seg_pipeline *p = calloc(1, sizeof(*p));
+    int64_t backoff = BACKOFF_MIN_US, max_backoff;
+    int ret = p ? slc_seg_check_config(c) : SLC_ENOMEM, failures = 0;
+
+    if (ret < 0) {
+        free(p);
+        return ret;
+    }
+    max_backoff = c->reconnect_max > 0 ? (int64_t)(c->reconnect_max * 1e6) : BACKOFF_MAX_US;
+    p->cfg = c;
+    p->sink = *sink;
+    p->seq = first_seq;
+    p->out_base_90k = SLC_OUT_OFFSET_90K;
+    p->pending_discontinuity = first_seq > 0; /* a restart continues an older stream */
+    while (!(c->stop && *c->stop)) {
+        int ran;
+        ret = one_session(p, input, &ran);
+        if (ret < 0 && (is_sink_error(ret) || ran)) {
+            break; /* the sink failed: nothing to retry */
+        }
+        if (ran) {
+            failures = 0;
+            backoff = BACKOFF_MIN_US;
+            if (c->loop) {
+                continue;
+            }
+        } else if (failures++ == 0) {
+            slc_log_warn("segmenter: live input '%s' unavailable (%s); retrying", input,
+                         slc_strerror(ret));
+        }
+        sleep_unless_stopped(c, backoff);
+        backoff = backoff * 2 > max_backoff ? max_backoff : backoff * 2;
+        ret = 0;
+    }
+    free(p->first_key);
+    {
+        int fret = p->sink.ops->finish(p->sink.opaque, ret == 0);
+        ret = ret < 0 ? ret : fret;
+    }
+    free(p);
+    return ret;
+}
