@@ -18,6 +18,7 @@ media=${SLUICE_TEST_MEDIA:?}
 work=${SLUICE_WORK:?}
 src=${SLUICE_SRC:?}
 checker=$src/tests/tools/check_hls.mjs
+self=$(readlink -f "$0")
 SKIP=77
 failed=0
 rc=0
@@ -243,6 +244,7 @@ run_bad_case() {
 # when this machine allows no mount namespace.
 disk_full() {
     if [[ ${SLUICE_IN_NS:-} == 1 ]]; then
+        mkdir -p "$work/mnt"
         mount -t tmpfs -o size=1m sluice-full "$work/mnt" || exit "$SKIP"
         seg "$m/sample.mp4" "$work/mnt/out"
         expect_error 4 'no space|space left|disk full|full' '' "$work/mnt/out"
@@ -254,7 +256,7 @@ disk_full() {
         # shellcheck disable=SC2086 # options split on purpose
         if unshare $how true 2>/dev/null; then
             # shellcheck disable=SC2086
-            SLUICE_IN_NS=1 unshare $how bash "$0" disk_full
+            SLUICE_IN_NS=1 unshare $how bash "$self" disk_full
             exit $?
         fi
     done
