@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* Just-in-time VOD support: plan a file's segments from its index without reading its media,
+ * and produce any one segment on request, byte-identical to the same segment of a whole-file
+ * `sluice segment` run (one code path: the same flow, cut rules and muxer). No FFmpeg types. */
+#ifndef SLC_SEG_VOD_H
+#define SLC_SEG_VOD_H
+
+#include "slc_seg_sink.h"
+#include "slc_segmenter.h"
+
+#include <stdint.h>
+
+struct slc_seg_plan_entry {
+    int64_t start_90k;   /* output-timeline pts of the segment's first frame */
+    int64_t duration_us; /* as the whole-file run writes it in EXTINF */
+    int64_t key_ts;      /* seek target: the opening keyframe's dts in the stream time base */
+};
+
+/** A file's segment plan. Build with slc_seg_plan_build, free with slc_seg_plan_free. */
+struct slc_seg_plan {
+    struct slc_seg_plan_entry *segs;
+    size_t n;
+    int target_duration;              /* EXT-X-TARGETDURATION the whole-file run writes */
+    struct slc_seg_stream_desc desc;  /* CODECS (from the codec configuration), resolution */
+    int64_t origin_90k;               /* input-timeline pts of the first keyframe */
+    int exact;                        /* 1: planned from the container index (MP4/MOV) and
+                                         checked; 0: planned by reading every packet */
+    int transcode;                    /* a track needs transcoding: see slc_seg_run_one */
+};
+
+/** Plan the segments of `input` with c->target_duration. Uses the container's sample index
+ * when it has one covering every video frame (MP4/MOV): milliseconds for hours of media;
+ * otherwise reads the file once (packets only, no decoding). Returns 0 or a negative slc_err
+ * (logged: SLC_ENOENT, SLC_EFORMAT, ...). `plan` is the caller's storage. */
+int slc_seg_plan_build(const struct slc_seg_config *c, const char *input,
+                       struct slc_seg_plan *plan);
+
+/** Free what the plan owns; it is zeroed afterwards. */
+void slc_seg_plan_free(struct slc_seg_plan *plan);
+
+/** Produce segment `index` of `plan` into `sink` (begin/write/end once, then finish(1)):
+ * seek to its keyframe, run the usual flow until the next cut. The bytes equal those of the
+ * same segment written by slc_seg_run with the same config. Returns 0 or a negative slc_err. */
+int slc_seg_run_one(const struct slc_seg_config *c, const char *input,
+                    const struct slc_seg_plan *plan, uint64_t index,
+                    const struct slc_seg_sink *sink);
+
+#endif
