@@ -120,7 +120,8 @@ int slc_origin_etag_match(const char *value, const char *etag)
     if (!value || mine_len == 0) {
         return 0;
     }
-    if (strcmp(skip_ows(value), "*") == 0) {
+    p = skip_ows(value);
+    if (*p == '*' && *skip_ows(p + 1) == '\0') {
         return 1;
     }
     for (;;) {

@@ -98,7 +98,7 @@ static long target_duration(const char *body, size_t len)
     while (p < end && *p >= '0' && *p <= '9' && v < 1000000) {
         v = v * 10 + (*p++ - '0');
     }
-    return v;
+    return v < 1000000 ? v : 1000000; /* nonsense beyond: cap, don't overflow */
 }
 
 static void playlist_policy(const void *body, size_t len, char *out, size_t cap)

@@ -108,11 +108,11 @@ int slc_origin_new(const struct slc_origin_config *c, struct slc_origin **out)
     return 0;
 }
 
+/* A prefix must be a normalised path itself: "live", "a/b"; "" for the root. */
 static int prefix_valid(const char *prefix)
 {
-    char norm[SLC_ORIGIN_PREFIX_MAX + 2];
+    char in[SLC_ORIGIN_PREFIX_MAX + 2], out[SLC_ORIGIN_PREFIX_MAX + 2];
     size_t n = strlen(prefix);
-    int ret;
 
     if (n == 0) {
         return 1;
@@ -120,11 +120,10 @@ static int prefix_valid(const char *prefix)
     if (n >= SLC_ORIGIN_PREFIX_MAX) {
         return 0;
     }
-    norm[0] = '/';
-    memcpy(norm + 1, prefix, n + 1);
-    ret = slc_origin_path_normalize(norm, n + 1, norm, sizeof(norm));
-    /* in place is fine: the output never outruns the input */
-    return ret == (int)n;
+    in[0] = '/';
+    memcpy(in + 1, prefix, n + 1);
+    return slc_origin_path_normalize(in, n + 1, out, sizeof(out)) == (int)n &&
+           strcmp(out, prefix) == 0;
 }
 
 int slc_origin_mount(struct slc_origin *o, const char *prefix,
@@ -205,11 +204,28 @@ static enum MHD_Result route(struct origin_req *rq, struct MHD_Connection *c, co
     return r;
 }
 
+/* RFC 9112 3.2.2: a server must accept the absolute form "http://host/path". */
+static const char *strip_absolute_form(const char *url)
+{
+    const char *p = NULL;
+
+    if (strncasecmp(url, "http://", 7) == 0) {
+        p = url + 7;
+    } else if (strncasecmp(url, "https://", 8) == 0) {
+        p = url + 8;
+    }
+    if (!p) {
+        return url;
+    }
+    p = strchr(p, '/');
+    return p ? p : "/";
+}
+
 static enum MHD_Result dispatch(struct origin_req *rq, struct MHD_Connection *c, const char *url,
                                 const char *method)
 {
     char path[SLC_ORIGIN_PATH_MAX + 1];
-    size_t ulen = strlen(url);
+    size_t ulen;
     int n;
 
     if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
@@ -221,6 +237,8 @@ static enum MHD_Result dispatch(struct origin_req *rq, struct MHD_Connection *c,
     if (rq->raw_nul) {
         return origin_respond_error(rq, c, 400);
     }
+    url = strip_absolute_form(url);
+    ulen = strlen(url);
     n = slc_origin_path_normalize(url, ulen, path, sizeof(path));
     if (n < 0) {
         return origin_respond_error(rq, c, slc_origin_http_status(n));
