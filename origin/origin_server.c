@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +401,20 @@ static unsigned pool_size(const struct slc_origin *o)
     return n > 1 ? (unsigned)n : 1;
 }
 
+/* libmicrohttpd 0.9.75 uses sendfile() only when told that SIGPIPE cannot kill the process
+ * (sendfile has no MSG_NOSIGNAL); otherwise it copies files through its buffers. */
+static unsigned sigpipe_ignored(void)
+{
+    struct sigaction sa;
+
+    if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL) {
+        return 1;
+    }
+    slc_log_warn("origin: SIGPIPE is not ignored: files are copied instead of sent with "
+                 "sendfile (ignore SIGPIPE before slc_origin_start)");
+    return 0;
+}
+
 static struct MHD_Daemon *start_daemon(struct slc_origin *o, struct sockaddr_storage *ss)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
@@ -422,7 +437,8 @@ static struct MHD_Daemon *start_daemon(struct slc_origin *o, struct sockaddr_sto
         (unsigned)o->cfg.timeout_sec, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, LISTEN_BACKLOG, MHD_OPTION_URI_LOG_CALLBACK, on_uri, o,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, o, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        o, MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
+        o, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, sigpipe_ignored(), MHD_OPTION_ARRAY, pool,
+        MHD_OPTION_END);
 }
 
 int slc_origin_start(struct slc_origin *o)
