@@ -13,7 +13,8 @@
 #define STREAMS_JSON_MAX (4u * 1024u * 1024u)
 
 /* The player page. It lists /_streams.json, plays the chosen stream with hls.js and shows
- * every hls.js error; "?src=URL" plays any URL (the stream may live on another origin). */
+ * every hls.js error; "?src=URL" plays any URL (the stream may live on another origin),
+ * "&autoplay=0" loads it without starting playback. */
 static const char player_html[] =
     "<!doctype html>\n"
     "<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -34,6 +35,7 @@ static const char player_html[] =
     "<script>\n"
     "'use strict';\n"
     "const S = window.sluice = {hls: null, errors: [], src: null};\n"
+    "const params = new URLSearchParams(location.search);\n"
     "const video = document.getElementById('video');\n"
     "const statusEl = document.getElementById('status');\n"
     "function showError(text) {\n"
@@ -48,7 +50,8 @@ static const char player_html[] =
     "  if (window.Hls && Hls.isSupported()) {\n"
     "    const hls = S.hls = new Hls();\n"
     "    hls.on(Hls.Events.ERROR, (ev, d) => showError((d.fatal ? 'FATAL ' : '') + d.type +\n"
-    "      ': ' + d.details + (d.response ? ' (HTTP ' + d.response.code + ')' : '')));\n"
+    "      ': ' + d.details + (d.response ? ' (HTTP ' + d.response.code + ')' : '') +\n"
+    "      ' at ' + video.currentTime.toFixed(2) + ' s'));\n"
     "    hls.loadSource(src);\n"
     "    hls.attachMedia(video);\n"
     "  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {\n"
@@ -57,6 +60,7 @@ static const char player_html[] =
     "    showError('hls.js is not available (is node_modules installed? see --player-dir)');\n"
     "    return;\n"
     "  }\n"
+    "  if (params.get('autoplay') === '0') return;\n"
     "  video.play().catch(e => statusEl.textContent = 'press play (' + e.name + ')');\n"
     "}\n"
     "video.addEventListener('ended', () => statusEl.textContent = 'ended: ' + S.src);\n"
@@ -82,7 +86,7 @@ static const char player_html[] =
     "    return [];\n"
     "  }\n"
     "}\n"
-    "const want = new URLSearchParams(location.search).get('src');\n"
+    "const want = params.get('src');\n"
     "listStreams().then(list => {\n"
     "  if (want) play(want);\n"
     "  else if (list.length) play(list[0].url);\n"

@@ -13,8 +13,14 @@ if [[ ${SLUICE_HTTP_SEGMENTER:-ffmpeg} == sluice ]]; then
     "${SLUICE_BIN:?}" segment --quiet "$in" "$out"
     exit 0
 fi
-ffmpeg -hide_banner -loglevel error -nostdin -y -i "$in" -c copy -f hls -hls_time 6 \
-    -hls_playlist_type vod -hls_segment_filename "$out/seg%05d.ts" "$out/stream.m3u8"
+# FFmpeg's own output of the B-frame sample starts the video buffer after the audio and hls.js
+# reports bufferSeekOverHole (HLS-NOTES "Segment contents"). For a clean reference package the
+# video is re-encoded without B-frames and the audio delayed by its AAC priming (1024 samples
+# at 48 kHz) so both start on the same timestamp.
+ffmpeg -hide_banner -loglevel error -nostdin -y -i "$in" -itsoffset 0.0213333 -i "$in" \
+    -map 0:v:0 -map 1:a:0 -c:v libx264 -preset veryfast -bf 0 -g 60 -keyint_min 60 \
+    -sc_threshold 0 -pix_fmt yuv420p -c:a copy -f hls -hls_time 6 -hls_playlist_type vod \
+    -hls_segment_filename "$out/seg%05d.ts" "$out/stream.m3u8"
 cat >"$out/index.m3u8" <<'M3U8'
 #EXTM3U
 #EXT-X-VERSION:3
