@@ -44,7 +44,7 @@ static const struct slc_cli_opt serve_opts[] = {
      "worker threads (0: one per CPU)"},
     {"max-connections", SLC_OPT_INT, OPT(max_connections), "20000", 1, 1000000, NULL, "N",
      "connections open at once"},
-    {"per-ip-limit", SLC_OPT_INT, OPT(per_ip_limit), "0", 0, 1000000, NULL, "N",
+    {"per-ip-limit", SLC_OPT_INT, OPT(per_ip_limit), "1000", 0, 1000000, NULL, "N",
      "connections per client address (0: no limit beyond --max-connections)"},
     {"timeout", SLC_OPT_INT, OPT(timeout), "30", 1, 86400, NULL, "SEC",
      "close connections idle this long; also ends a stream whose writer stalls"},
