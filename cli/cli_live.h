@@ -112,3 +112,31 @@ void slc_cli_live_configure(const struct slc_cli_live_opts *o, struct slc_seg_co
 void slc_cli_live_init_ffmpeg(void);
 
 #endif
+
+#include <limits.h>
+
+struct slc_origin;
+struct slc_live_channel;
+
+/* The live channels of `sluice serve`. */
+struct slc_cli_channels {
+    struct slc_live_channel *ch[SLC_CLI_LIST_MAX + 1];
+    const char *names[SLC_CLI_LIST_MAX + 1];
+    struct slc_store_live *stores[SLC_CLI_LIST_MAX + 1];
+    char mirror[SLC_CLI_LIST_MAX + 1][PATH_MAX];
+    size_t n;
+};
+
+/** Start one channel per "NAME=INPUT" in `specs` (plus the test-pattern channel `test` when
+ * `test_input` is not NULL), each with its own ingest thread. 0, or SLC_EINVAL for a bad spec
+ * or name (printed), or the channel's error; started channels stay in `cs` either way. */
+int slc_cli_channels_start(struct slc_cli_channels *cs, const struct slc_cli_list *specs,
+                           const struct slc_cli_live_opts *o, const char *mirror,
+                           const char *test_input);
+
+/** Serve the channels at /live/. */
+int slc_cli_channels_mount(struct slc_cli_channels *cs, struct slc_origin *origin);
+
+/** Stop every ingest thread (each playlist gets its ENDLIST), then (free) release them. */
+void slc_cli_channels_stop(struct slc_cli_channels *cs);
+void slc_cli_channels_free(struct slc_cli_channels *cs);

@@ -97,6 +97,11 @@ struct slc_store_live *slc_live_channel_store(struct slc_live_channel *ch)
     return ch->store;
 }
 
+void slc_live_channel_request_stop(struct slc_live_channel *ch)
+{
+    ch->stop = 1;
+}
+
 int slc_live_channel_stop(struct slc_live_channel *ch)
 {
     if (ch->running) {

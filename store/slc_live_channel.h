@@ -29,6 +29,9 @@ const char *slc_live_channel_name(const struct slc_live_channel *ch);
 /** The channel's store (owned by the channel; valid until slc_live_channel_free). */
 struct slc_store_live *slc_live_channel_store(struct slc_live_channel *ch);
 
+/** Ask the ingest thread to stop without waiting. Thread-safe. */
+void slc_live_channel_request_stop(struct slc_live_channel *ch);
+
 /** Ask the ingest thread to stop and wait for it: the store gets its ENDLIST. Idempotent.
  * Returns the thread's result (0 or a negative slc_err). */
 int slc_live_channel_stop(struct slc_live_channel *ch);
