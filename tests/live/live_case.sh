@@ -127,7 +127,7 @@ case_udp() {
     check "bad channel: one clear log line naming its input" \
         grep -q "live input 'rtmp://127.0.0.1:$bad/live/none' unavailable" "$WORK/server.err"
     check "player list names both channels" \
-        bash -c "curl -s '$BASE/_streams.json' | grep 'live/cam/index.m3u8' | grep -q 'live/bad/index.m3u8'"
+        bash -c "curl -s '$BASE/_streams.json' >'$WORK/streams.json' && grep -q 'live/cam/index.m3u8' '$WORK/streams.json' && grep -q 'live/bad/index.m3u8' '$WORK/streams.json'"
     encoder_stop
     watch_end
     serve_stop
@@ -207,11 +207,13 @@ case_live_kill() {
         sleep $((3 + round * 2)).$((RANDOM % 10))
         kill -KILL "$live"
         wait "$live" 2>/dev/null
+        echo "stop $(now_ms)" >>"$WORK/events" # no growth expected while sluice is down
         check "after SIGKILL $round: playlist lists only complete, decodable files" listed_exist "$out"
         first_seq=$(grep -v '^#' "$out/stream.m3u8" | tail -1)
         "$BIN" live "udp://127.0.0.1:$port" "$out" --quiet --io-timeout 2 2>>"$WORK/live.err" &
         live=$!
         PIDS+=("$live")
+        echo "start $(now_ms)" >>"$WORK/events"
         sleep 8
         check "restart $round continues after $first_seq with a discontinuity" \
             bash -c "grep -A3 '^#EXT-X-DISCONTINUITY$' '$out/stream.m3u8' | grep -q '^seg' && ! grep -q '^seg00000.ts' '$out/stream.m3u8'"
