@@ -73,6 +73,10 @@ awk -v n="$N" -v s="$SECS" -v hz="$HZ" -v sd=$((s1 - s0)) -v fd=$((f1 - f0)) -v 
 }'
 kill -TERM "$SL"
 wait "$SL"
+# stop the fan-out before the player run: it needs the CPU to itself
+for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+wait 2>/dev/null
+PIDS=()
 
 # Player-side figures: one channel, hls.js in headless Chromium.
 SLUICE_BIN=$BIN SLUICE_SOURCE_DIR=$ROOT SLUICE_PLAYER_DIR=$ROOT/node_modules/hls.js/dist \
