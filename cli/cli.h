@@ -26,5 +26,6 @@ void slc_cli_install_signals(void);
 
 extern const struct slc_cli_cmd slc_cmd_segment;
 extern const struct slc_cli_cmd slc_cmd_serve;
+extern const struct slc_cli_cmd slc_cmd_live;
 
 #endif

@@ -41,9 +41,10 @@ forbid common "$ffmpeg|$mhd|$curl" "third-party media/HTTP headers (common depen
 forbid playlists "$ffmpeg|$mhd|$curl" "FFmpeg, libmicrohttpd or curl headers (libc only)"
 forbid origin "$ffmpeg" "FFmpeg headers (origin knows HTTP, not FFmpeg)"
 forbid segmenter "$mhd|$curl" "libmicrohttpd or curl headers (segmenter knows FFmpeg, not HTTP)"
+forbid store "$ffmpeg|$mhd|$curl" "FFmpeg, libmicrohttpd or curl headers (store is plain C)"
 
 # Project headers: a layer includes only its own and those of layers below it.
-layers=(common playlists segmenter origin cli)
+layers=(common playlists segmenter store origin cli)
 for ((i = 0; i < ${#layers[@]}; i++)); do
     above=()
     for ((j = i + 1; j < ${#layers[@]}; j++)); do
