@@ -70,6 +70,18 @@ if [[ $mode == --tests ]]; then
         ff -i "$out/sample.mp4" -itsoffset 0.5 -i "$out/sample.mp4" -map 0:v -map 1:a -c copy \
             -t 12 -f mp4 "$out/.aoffset.tmp" && mv "$out/.aoffset.tmp" "$out/aoffset.mp4"
     fi
+    # A TS whose timestamps jump by 5000 s half-way (an encoder restart): two captures joined.
+    if [[ ! -s $out/jump.ts ]]; then
+        # shellcheck disable=SC2046
+        ff $(video 7 320x240 25) $(audio 7) -c:v libx264 -preset ultrafast -g 25 \
+            -pix_fmt yuv420p -c:a aac -f mpegts "$out/.jump1.tmp"
+        # shellcheck disable=SC2046
+        ff $(video 7 320x240 25) $(audio 7) -c:v libx264 -preset ultrafast -g 25 \
+            -pix_fmt yuv420p -c:a aac -output_ts_offset 5000 -f mpegts "$out/.jump2.tmp"
+        cat "$out/.jump1.tmp" "$out/.jump2.tmp" >"$out/.jump.tmp"
+        rm -f "$out/.jump1.tmp" "$out/.jump2.tmp"
+        mv "$out/.jump.tmp" "$out/jump.ts"
+    fi
     # A TS whose timestamps wrap the 33-bit clock about 5 s in (2^33 / 90 kHz = 95443.7 s).
     if [[ ! -s $out/wrap.ts ]]; then
         # shellcheck disable=SC2046

@@ -52,6 +52,9 @@ struct slc_seg_pipeline {
     int pending_discontinuity; /* the next segment follows a break (reconnect, new input) */
     int seg_discontinuity;
     int64_t seg_wallclock_ms; /* wall clock when the open segment started */
+    int64_t jumps_seen;       /* timeline jumps already acted on */
+    int jump_pending;         /* cut (with a discontinuity) at the first candidate after... */
+    int64_t jump_from_90k;    /* ... this decode time (input timeline, 90 kHz) */
     int range_mode;           /* produce one segment only (slc_seg_run_one) */
     int range_skip;           /* ... that is not the first: drop what precedes its key */
     int range_have_key, range_done;
