@@ -44,6 +44,15 @@ ctype_ok() {
     return 0
 }
 
+# wait_ts DIR N: until DIR holds at least N segments (at most 10 s).
+wait_ts() {
+    for _ in $(seq 200); do
+        [[ $(find "$1" -name '*.ts' 2>/dev/null | wc -l) -ge $2 ]] && return 0
+        sleep 0.05
+    done
+    fail "no upload progress in $1"
+}
+
 package() { # package OUTDIR [segment options]: a local package, no upload
     local out=$1
     shift
@@ -84,7 +93,7 @@ restart)
     url="http://127.0.0.1:$DAV_PORT/r"
     "$bin" upload "$work/out" "$url" --verbose 2>"$work/stderr" &
     pid=$!
-    sleep 1
+    wait_ts "$dav/root/r" 2
     dav_stop "$dav"
     sleep 1.5
     DAV_RATE=1000 DAV_PORT_FIXED=$DAV_PORT dav_start "$dav" || fail "nginx restart"
@@ -100,7 +109,7 @@ resume)
     url="http://127.0.0.1:$DAV_PORT/s"
     "$bin" upload "$work/out" "$url" --quiet &
     pid=$!
-    sleep 1.2
+    wait_ts "$dav/root/s" 2
     kill -INT "$pid"
     wait "$pid"
     rc=$?
