@@ -15,6 +15,7 @@ static const struct slc_cli_cmd *const commands[] = {
     &slc_cmd_segment,
     &slc_cmd_serve,
     &slc_cmd_live,
+    &slc_cmd_upload,
 };
 
 static void on_signal(int sig)
