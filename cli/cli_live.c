@@ -29,6 +29,9 @@ void slc_cli_live_configure(const struct slc_cli_live_opts *o, struct slc_seg_co
     store->window = (unsigned)o->window;
     store->target_duration = o->target_duration;
     store->dvr_sec = o->dvr;
+    if (o->low_latency) {
+        store->part_target = o->part_target > 0 ? o->part_target : o->target_duration / 4;
+    }
     store->type = o->playlist_type && strcmp(o->playlist_type, "event") == 0 ? SLC_PL_TYPE_EVENT
                                                                              : SLC_PL_TYPE_NONE;
 }

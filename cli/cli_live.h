@@ -19,6 +19,8 @@ struct slc_cli_live_opts {
     double dvr;
     double io_timeout;
     double reconnect_max;
+    int low_latency;
+    double part_target;
 };
 
 /* The option table entries, for a command whose config struct T holds the options in field F. */
@@ -98,6 +100,24 @@ struct slc_cli_live_opts {
          NULL,                                                                                     \
          "SEC",                                                                                    \
          "no input for this long is a stall: reconnect"},                                          \
+        {"low-latency",                                                                            \
+         SLC_OPT_FLAG,                                                                             \
+         offsetof(T, F.low_latency),                                                               \
+         NULL,                                                                                     \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         NULL,                                                                                     \
+         "LL-HLS (serve only): parts, preload hints, blocking playlist reload"},                   \
+        {"part-target",                                                                            \
+         SLC_OPT_DOUBLE,                                                                           \
+         offsetof(T, F.part_target),                                                               \
+         "0",                                                                                      \
+         0,                                                                                        \
+         10,                                                                                       \
+         NULL,                                                                                     \
+         "SEC",                                                                                    \
+         "with --low-latency: longest part (0: a quarter of --target-duration)"},                  \
     {                                                                                              \
         "reconnect-max", SLC_OPT_DOUBLE, offsetof(T, F.reconnect_max), "10", 0.5, 3600, NULL,      \
             "SEC", "longest wait between reconnect attempts"                                       \

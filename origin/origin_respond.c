@@ -447,6 +447,27 @@ static enum MHD_Result respond_200(struct origin_req *rq, struct MHD_Connection 
     return queue(rq, c, MHD_HTTP_OK, r, a->info.size);
 }
 
+/* A growing object: a single byte range is served as its bytes arrive (an LL-HLS part or
+ * preload hint may name bytes not written yet: wait, never 416); the range is resolved against
+ * an unbounded size, so "a-" runs to the end; a suffix range needs the final size and is
+ * ignored (the whole object is sent). */
+static enum MHD_Result growing_queue(struct origin_req *rq, struct MHD_Connection *c,
+                                     struct slc_object *obj, const struct answer *a)
+{
+    const uint64_t unbounded = UINT64_MAX - 1;
+    struct slc_origin_range rg;
+    int rr = slc_origin_range_parse(
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE), unbounded, &rg);
+
+    if (rr != 1 || rg.first >= unbounded / 2) {
+        return origin_stream_queue(rq, c, obj, a->type, a->cache_control, NULL);
+    }
+    if (rg.last == unbounded - 1) {
+        rg.last = UINT64_MAX;
+    }
+    return origin_stream_queue(rq, c, obj, a->type, a->cache_control, &rg);
+}
+
 enum MHD_Result origin_respond_object(struct origin_req *rq, struct MHD_Connection *c,
                                       const char *path, struct slc_object *obj)
 {
@@ -456,7 +477,7 @@ enum MHD_Result origin_respond_object(struct origin_req *rq, struct MHD_Connecti
 
     answer_init(&a, obj, path);
     if (a.info.kind == SLC_OBJECT_GROWING && !a.info.complete) {
-        return origin_stream_queue(rq, c, obj, a.type, a.cache_control);
+        return growing_queue(rq, c, obj, &a);
     }
     if (a.info.error) {
         return origin_respond_error(rq, c, slc_origin_http_status(a.info.error));

@@ -36,6 +36,13 @@ struct slc_seg_sink_ops {
     int (*describe)(void *opaque, const struct slc_seg_stream_desc *desc);
     /* The input ended (complete = 1: write ENDLIST) or the run failed (complete = 0). */
     int (*finish)(void *opaque, int complete);
+    /* Optional (NULL: never called). A video frame with presentation time `pts_90k` (output
+     * timeline) is about to be muxed into the open segment; its TS packets start at
+     * `byte_offset` (a multiple of 188) and everything before that offset belongs to earlier
+     * frames. Return 1 to have the bytes below `byte_offset` written to the sink now (LL-HLS
+     * parts end there), 0 to leave the buffering alone, or a negative slc_err to stop.
+     * Never changes the segment's bytes, only when they are delivered. */
+    int (*mark)(void *opaque, int64_t pts_90k, int is_keyframe, uint64_t byte_offset);
 };
 
 struct slc_seg_sink {

@@ -172,12 +172,37 @@ int slc_seg_tsmux_begin(struct slc_seg_tsmux *m, uint64_t seq)
     return new_context(m);
 }
 
+/* Tell the sink where a video frame starts (LL-HLS parts are cut there) and flush the AVIO
+ * buffer when it asks: the muxer writes whole TS packets, so the offset is packet-aligned,
+ * and flushing changes when bytes reach the sink, never which bytes. */
+static int mark_frame(struct slc_seg_tsmux *m, const AVPacket *pkt)
+{
+    uint64_t off;
+    int ret;
+
+    if (!m->sink.ops->mark || !m->vpar || pkt->stream_index != 0 || pkt->pts == AV_NOPTS_VALUE) {
+        return 0;
+    }
+    off = m->seg_bytes + (uint64_t)(m->oc->pb->buf_ptr - m->oc->pb->buffer);
+    ret = m->sink.ops->mark(m->sink.opaque, pkt->pts, !!(pkt->flags & AV_PKT_FLAG_KEY), off);
+    if (ret == 1) {
+        avio_flush(m->oc->pb);
+        ret = m->err ? m->err : 0;
+    }
+    return ret;
+}
+
 int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt)
 {
     int ret;
 
     if (m->oc->nb_streams == 1) {
         pkt->stream_index = 0;
+    }
+    ret = mark_frame(m, pkt);
+    if (ret < 0) {
+        av_packet_unref(pkt);
+        return ret;
     }
     ret = av_write_frame(m->oc, pkt);
     av_packet_unref(pkt);
