@@ -66,11 +66,11 @@ int slc_store_live_lookup(struct slc_store_live *s, const char *name, struct slc
 
 /** LL-HLS blocking reload (RFC 8216bis 6.2.5.2): is segment `msn` (part `part`, or the whole
  * segment when part < 0) in the published media playlist? Returns 1 (yes, or the playlist
- * has ended: directives no longer apply), 0 (not yet: *pulse gets a reference, released by
- * the caller, to a growing object that grows or completes whenever a new media playlist is
- * published, *pulse_off its size now, to wait on with slc_object_wait), SLC_EINVAL (more
- * than 2 segments ahead of the last listed one), SLC_EAGAIN (nothing published yet: wait
- * like 0). *target_s gets the target duration (blocking limit). Thread-safe. */
+ * has ended or is standard HLS: directives do not apply), 0 (not yet: *pulse gets a reference,
+ * released by the caller, to a growing object that grows or completes whenever a new media playlist
+ * is published, *pulse_off its size now, to wait on with slc_object_wait), SLC_EINVAL (more than 2
+ * segments ahead of the last listed one), SLC_EAGAIN (nothing published yet: wait like 0).
+ * *target_s gets the target duration (blocking limit). Thread-safe. */
 int slc_store_live_block_check(struct slc_store_live *s, uint64_t msn, int64_t part,
                                struct slc_object **pulse, uint64_t *pulse_off, int *target_s);
 

@@ -179,8 +179,8 @@ int slc_store_live_block_check(struct slc_store_live *s, uint64_t msn, int64_t p
     pthread_mutex_lock(&s->lock);
     next = s->pub_msn + s->pub_nsegs; /* the segment in progress */
     *target_s = s->pub_target > 0 ? s->pub_target : (int)(s->cfg.target_duration + 0.999);
-    if (s->ended) {
-        ret = 1;
+    if (s->ended || s->part_target_us <= 0) {
+        ret = 1; /* ended, or standard HLS (no CAN-BLOCK-RELOAD): directives do not apply */
     } else if (msn > next + 1) {
         ret = SLC_EINVAL; /* RFC 8216bis 6.2.5.2: more than two segments ahead: 400 */
     } else if (s->pub_nsegs > 0 &&

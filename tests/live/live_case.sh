@@ -115,6 +115,8 @@ case_udp() {
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
     watch_start "$BASE/live/cam/stream.m3u8" --min-discontinuities 1
     check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    check "standard HLS ignores LL-HLS delivery directives (no blocking)" \
+        bash -c "curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 200"
     sleep 12
     encoder_stop
     sleep 7 # stall: the playlist stops growing and stays valid
