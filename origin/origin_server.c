@@ -194,7 +194,7 @@ static enum MHD_Result route(struct origin_req *rq, struct MHD_Connection *c, co
     }
     m = find_mount(rq->origin, path, &rel);
     if (!m) {
-        return origin_respond_error(rq, c, 404);
+        return origin_respond_error(rq, c, slc_origin_http_status(SLC_ENOENT));
     }
     rq->stream_idx = origin_metrics_stream(&rq->origin->metrics, m->prefix, rel);
     ret = m->ops->lookup(m->src, rel, &obj);
@@ -237,7 +237,7 @@ static enum MHD_Result dispatch(struct origin_req *rq, struct MHD_Connection *c,
         return origin_respond_405(rq, c);
     }
     if (rq->raw_nul) {
-        return origin_respond_error(rq, c, 400);
+        return origin_respond_error(rq, c, slc_origin_http_status(SLC_EINVAL));
     }
     url = strip_absolute_form(url);
     ulen = strlen(url);
@@ -246,7 +246,7 @@ static enum MHD_Result dispatch(struct origin_req *rq, struct MHD_Connection *c,
         return origin_respond_error(rq, c, slc_origin_http_status(n));
     }
     if (n > 0 && url[ulen - 1] == '/') {
-        return origin_respond_error(rq, c, 404); /* no directory listings */
+        return origin_respond_error(rq, c, slc_origin_http_status(SLC_ENOENT)); /* no listings */
     }
     return route(rq, c, path);
 }
