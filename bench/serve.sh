@@ -67,6 +67,8 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [[ -n ${sport:-} ]] || { echo "bench: sluice did not start" >&2; cat "$out/sluice.err" >&2; exit 1; }
+spid=$(sed -n 's|^sluice: listening on .*, pid \([0-9]*\))$|\1|p' "$out/sluice.out") # the real one
+pids+=("$spid")
 
 nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$out/nginx"

@@ -195,7 +195,8 @@ static int serve(const struct serve_cfg *cfg, const char *root)
     }
     if (ret == 0) {
         base_url(cfg->listen, slc_origin_port(o), url, sizeof(url));
-        printf("sluice: listening on %s (serving %s)\nsluice: player: %s\n", url, root, url);
+        printf("sluice: listening on %s (serving %s, pid %ld)\nsluice: player: %s\n", url, root,
+               (long)getpid(), url);
         fflush(stdout);
         wait_for_signal();
         if (!cfg->quiet) {
