@@ -215,9 +215,7 @@ static int serve(const struct serve_cfg *cfg, const char *root, struct slc_cli_c
     }
     if (ret == 0) {
         base_url(cfg->listen, slc_origin_port(o), url, sizeof(url));
-        printf("sluice: listening on %s (serving %s%s, pid %ld)
-sluice: player: %s
-", url,
+        printf("sluice: listening on %s (serving %s%s, pid %ld)\nsluice: player: %s\n", url,
                root ? root : "", cs->n ? (root ? " and /live/" : "/live/") : "", (long)getpid(),
                url);
         fflush(stdout);
