@@ -159,6 +159,20 @@ static int open_file_io(struct slc_seg_source *src, const char *input,
     return 0;
 }
 
+/* udp:// live inputs: no libavformat FIFO thread (fifo_size=0), a 4 MiB socket buffer
+ * instead (the kernel caps it at net.core.rmem_max). The FIFO thread woke for every 1316-byte
+ * datagram and signalled the demuxer thread for each; reading the socket directly halves the
+ * wake-ups. bench/LIVE.md: 20 channels, 1.69 -> 1.57 % of a core and 29 -> 24 MiB each.
+ * The user's --input-option values win. */
+static void set_udp_defaults(AVDictionary **opts, const char *input)
+{
+    if (strncmp(input, "udp://", 6) != 0) {
+        return;
+    }
+    av_dict_set(opts, "fifo_size", "0", AV_DICT_DONT_OVERWRITE);
+    av_dict_set(opts, "buffer_size", "4194304", AV_DICT_DONT_OVERWRITE);
+}
+
 static int open_demuxer(struct slc_seg_source *src, const char *input,
                         const struct slc_seg_config *c)
 {
@@ -194,6 +208,7 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
         }
     } else if (strstr(input, "://")) {
         av_dict_set(&opts, "protocol_whitelist", live_protocols, 0);
+        set_udp_defaults(&opts, input);
     }
     src->io_deadline_us = 0;
     if (!is_listener(input, opts)) {
