@@ -25,5 +25,6 @@ extern volatile sig_atomic_t slc_cli_stop;
 void slc_cli_install_signals(void);
 
 extern const struct slc_cli_cmd slc_cmd_segment;
+extern const struct slc_cli_cmd slc_cmd_serve;
 
 #endif

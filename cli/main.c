@@ -13,6 +13,7 @@ volatile sig_atomic_t slc_cli_stop;
 
 static const struct slc_cli_cmd *const commands[] = {
     &slc_cmd_segment,
+    &slc_cmd_serve,
 };
 
 static void on_signal(int sig)
