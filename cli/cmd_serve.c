@@ -8,6 +8,7 @@
 #include "slc_log.h"
 #include "slc_origin.h"
 #include "slc_segmenter.h"
+#include "slc_vod.h"
 
 #include <limits.h>
 #include <libgen.h>
@@ -31,6 +32,11 @@ struct serve_cfg {
     const char *access_log;
     const char *player_dir;
     int quiet;
+    const char *vod;
+    long long vod_cache_mb;
+    long long vod_segment_cache_mb;
+    long long vod_workers;
+    long long vod_queue;
 };
 
 #define OPT(f) offsetof(struct serve_cfg, f)
@@ -53,6 +59,16 @@ static const struct slc_cli_opt serve_opts[] = {
     {"player-dir", SLC_OPT_STRING, OPT(player_dir), NULL, 0, 0, NULL, "DIR",
      "directory holding hls.min.js for the player page (default: $SLUICE_PLAYER_DIR or "
      "the source tree's node_modules/hls.js/dist)"},
+    {"vod", SLC_OPT_STRING, OPT(vod), NULL, 0, 0, NULL, "DIR",
+     "serve every media file under DIR as HLS at /vod/<path>/index.m3u8, segmented on request"},
+    {"vod-cache-size", SLC_OPT_INT, OPT(vod_cache_mb), "64", 1, 65536, NULL, "MB",
+     "memory for cached file plans and playlists (LRU)"},
+    {"vod-segment-cache", SLC_OPT_INT, OPT(vod_segment_cache_mb), "256", 0, 65536, NULL, "MB",
+     "memory for produced segments kept for later requests (LRU)"},
+    {"vod-workers", SLC_OPT_INT, OPT(vod_workers), "0", 0, 64, NULL, "N",
+     "segment production threads (0: one per CPU)"},
+    {"vod-queue", SLC_OPT_INT, OPT(vod_queue), "64", 1, 100000, NULL, "N",
+     "segment productions waiting for a thread; beyond it requests get 503"},
     {"quiet", SLC_OPT_FLAG, OPT(quiet), NULL, 0, 0, NULL, NULL,
      "warnings and errors only; no access log unless --access-log is given"},
 };
@@ -171,6 +187,19 @@ static void wait_for_signal(void)
     }
 }
 
+static int mount_vod(struct slc_origin *o, const struct serve_cfg *cfg)
+{
+    struct slc_vod_config vc;
+
+    slc_vod_config_init(&vc);
+    vc.dir = cfg->vod;
+    vc.plan_cache_bytes = (size_t)cfg->vod_cache_mb * 1024 * 1024;
+    vc.segment_cache_bytes = (size_t)cfg->vod_segment_cache_mb * 1024 * 1024;
+    vc.workers = (int)cfg->vod_workers;
+    vc.queue_max = (int)cfg->vod_queue;
+    return slc_vod_mount(o, "vod", &vc);
+}
+
 static int serve(const struct serve_cfg *cfg, const char *root)
 {
     struct slc_origin_config oc;
@@ -187,15 +216,19 @@ static int serve(const struct serve_cfg *cfg, const char *root)
     oc.access_log = cfg->access_log ? cfg->access_log : (cfg->quiet ? "off" : "-");
     oc.player_dir = player_dir(cfg, pdir, sizeof(pdir));
     ret = slc_origin_new(&oc, &o);
-    if (ret == 0) {
+    if (ret == 0 && root[0]) {
         ret = slc_origin_mount_root(o, "", root);
+    }
+    if (ret == 0 && cfg->vod) {
+        ret = mount_vod(o, cfg);
     }
     if (ret == 0) {
         ret = slc_origin_start(o);
     }
     if (ret == 0) {
         base_url(cfg->listen, slc_origin_port(o), url, sizeof(url));
-        printf("sluice: listening on %s (serving %s)\nsluice: player: %s\n", url, root, url);
+        printf("sluice: listening on %s (serving %s%s%s)\nsluice: player: %s\n", url,
+               root[0] ? root : "", cfg->vod ? " vod:" : "", cfg->vod ? cfg->vod : "", url);
         fflush(stdout);
         wait_for_signal();
         if (!cfg->quiet) {
@@ -221,6 +254,8 @@ static int run_serve(void *vcfg, int argc, char **argv)
     }
     if (cfg->root) {
         snprintf(root, sizeof(root), "%s", cfg->root);
+    } else if (cfg->vod) {
+        root[0] = '\0'; /* only the VOD mount */
     } else {
         ret = prepare_default_root(root, sizeof(root));
         if (ret < 0) {
