@@ -57,7 +57,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- servers ----
-"$sluice" serve --listen 127.0.0.1:0 --root "$out/root" --access-log off --quiet \
+"$sluice" serve --listen 127.0.0.1:0 --root "$out/root" --access-log off --quiet --per-ip-limit 0 \
     ${SLUICE_THREADS:+--threads "$SLUICE_THREADS"} >"$out/sluice.out" 2>"$out/sluice.err" &
 spid=$!
 pids+=("$spid")

@@ -14,6 +14,8 @@ enum slc_exit {
     SLC_EXIT_USAGE = 2,    /* bad command line */
     SLC_EXIT_INPUT = 3,    /* input missing, unreadable, corrupt or unsupported */
     SLC_EXIT_OUTPUT = 4,   /* output not writable, disk full */
+    SLC_EXIT_UPLOAD = 5,   /* --upload/upload: some files did not reach the target (local copy
+                              complete; run again with --resume) */
     SLC_EXIT_SIGNAL = 130, /* stopped by SIGINT/SIGTERM before finishing */
 };
 
@@ -26,5 +28,7 @@ void slc_cli_install_signals(void);
 
 extern const struct slc_cli_cmd slc_cmd_segment;
 extern const struct slc_cli_cmd slc_cmd_serve;
+extern const struct slc_cli_cmd slc_cmd_live;
+extern const struct slc_cli_cmd slc_cmd_upload;
 
 #endif

@@ -2,6 +2,7 @@
 /* `sluice segment INPUT OUTDIR`: offline VOD/EVENT packaging. Argument handling, progress
  * bar and exit codes only; the work is slc_seg_run(). */
 #include "cli.h"
+#include "cli_upload.h"
 
 #include "slc_err.h"
 #include "slc_log.h"
@@ -24,9 +25,11 @@ struct segment_cfg {
     int progress;
     int quiet;
     int verbose;
+    struct slc_cli_upload_opts up;
 };
 
 #define OPT(f) offsetof(struct segment_cfg, f)
+#define UP(f) offsetof(struct segment_cfg, up.f)
 
 static const struct slc_cli_opt segment_opts[] = {
     {"target-duration", SLC_OPT_DOUBLE, OPT(target_duration), "6", 0.1, 3600, NULL, "SEC",
@@ -47,7 +50,7 @@ static const struct slc_cli_opt segment_opts[] = {
      "no progress and no summary; errors only"},
     {"verbose", SLC_OPT_FLAG, OPT(verbose), NULL, 0, 0, NULL, NULL,
      "log details, including FFmpeg's own messages"},
-};
+    SLC_CLI_UPLOAD_OPTS(UP)};
 
 struct progress {
     int enabled, tty;
@@ -113,7 +116,8 @@ static int run_segment(void *cfgp, int argc, char **argv)
     struct slc_seg_config c;
     struct slc_seg_stats st;
     struct progress pr = {0};
-    int ret;
+    struct slc_upload *up = NULL;
+    int ret, up_ret = 0;
 
     (void)argc;
     slc_log_set_level(cfg->verbose ? SLC_LOG_DEBUG : (cfg->quiet ? SLC_LOG_ERROR : SLC_LOG_WARN));
@@ -134,6 +138,17 @@ static int run_segment(void *cfgp, int argc, char **argv)
         c.progress = on_progress;
         c.progress_opaque = &pr;
     }
+    if (cfg->up.url) {
+        /* EVENT playlists change: cache them for at most half a target duration */
+        int half = (int)(cfg->target_duration / 2);
+        ret = slc_cli_upload_open(&up, &cfg->up, argv[1], c.type == SLC_PL_TYPE_EVENT,
+                                  half > 0 ? half : 1);
+        if (ret < 0) {
+            return slc_cli_exit_code(ret);
+        }
+        c.on_file = slc_cli_upload_on_file;
+        c.on_file_opaque = up;
+    }
     ret = slc_seg_run(&c, argv[0], argv[1], &st);
     if (pr.shown) {
         draw(&pr, st.duration_us, st.duration_us, 1);
@@ -147,7 +162,14 @@ static int run_segment(void *cfgp, int argc, char **argv)
                 (double)st.bytes / 1e6, (double)st.peak_bitrate / 1e3,
                 st.transcoded_video || st.transcoded_audio ? " (transcoded)" : "", argv[1]);
     }
-    return slc_cli_exit_code(ret);
+    if (up) {
+        /* after a failed run, still wait for what was queued: those files are complete */
+        up_ret = slc_cli_upload_close(&up, cfg->up.url, cfg->quiet, cfg->progress);
+    }
+    if (ret == 0 && up_ret == SLC_EIO) {
+        return SLC_EXIT_UPLOAD;
+    }
+    return slc_cli_exit_code(ret < 0 ? ret : up_ret);
 }
 
 const struct slc_cli_cmd slc_cmd_segment = {

@@ -2,11 +2,14 @@
 /* `sluice serve`: options, the embedded default (the sample media, segmented on first run),
  * and the wait for SIGINT/SIGTERM. The server itself is origin/. */
 #include "cli.h"
+#include "cli_live.h"
 
 #include "slc_err.h"
 #include "slc_file.h"
 #include "slc_log.h"
+#include "slc_live_channel.h"
 #include "slc_origin.h"
+#include "slc_origin_live.h"
 #include "slc_segmenter.h"
 #include "slc_vod.h"
 
@@ -32,12 +35,20 @@ struct serve_cfg {
     const char *access_log;
     const char *player_dir;
     int quiet;
+    struct slc_cli_list live;
+    struct slc_cli_live_opts lo;
+    const char *live_mirror;
     const char *vod;
     long long vod_cache_mb;
     long long vod_segment_cache_mb;
     long long vod_workers;
     long long vod_queue;
 };
+
+/* The embedded default's live channel: a test pattern and a tone from libavfilter, encoded
+ * with libavcodec (the transcoder forces an IDR at every target duration). */
+#define TEST_CHANNEL "test"
+#define TEST_INPUT "testsrc2=size=1280x720:rate=30[out0];sine=frequency=440:sample_rate=48000[out1]"
 
 #define OPT(f) offsetof(struct serve_cfg, f)
 
@@ -50,7 +61,7 @@ static const struct slc_cli_opt serve_opts[] = {
      "worker threads (0: one per CPU)"},
     {"max-connections", SLC_OPT_INT, OPT(max_connections), "20000", 1, 1000000, NULL, "N",
      "connections open at once"},
-    {"per-ip-limit", SLC_OPT_INT, OPT(per_ip_limit), "0", 0, 1000000, NULL, "N",
+    {"per-ip-limit", SLC_OPT_INT, OPT(per_ip_limit), "1000", 0, 1000000, NULL, "N",
      "connections per client address (0: no limit beyond --max-connections)"},
     {"timeout", SLC_OPT_INT, OPT(timeout), "30", 1, 86400, NULL, "SEC",
      "close connections idle this long; also ends a stream whose writer stalls"},
@@ -71,6 +82,12 @@ static const struct slc_cli_opt serve_opts[] = {
      "segment productions waiting for a thread; beyond it requests get 503"},
     {"quiet", SLC_OPT_FLAG, OPT(quiet), NULL, 0, 0, NULL, NULL,
      "warnings and errors only; no access log unless --access-log is given"},
+    {"live", SLC_OPT_LIST, OPT(live), NULL, 0, 0, NULL, "NAME=INPUT",
+     "ingest INPUT (URL, device with --format, file with --realtime) and serve it at "
+     "/live/NAME/index.m3u8 (repeatable)"},
+    {"live-mirror", SLC_OPT_STRING, OPT(live_mirror), NULL, 0, 0, NULL, "DIR",
+     "also write each live window to DIR/NAME/ (continued after a restart)"},
+    SLC_CLI_LIVE_OPTS(struct serve_cfg, lo),
 };
 
 static int is_dir(const char *p)
@@ -200,7 +217,7 @@ static int mount_vod(struct slc_origin *o, const struct serve_cfg *cfg)
     return slc_vod_mount(o, "vod", &vc);
 }
 
-static int serve(const struct serve_cfg *cfg, const char *root)
+static int serve(const struct serve_cfg *cfg, const char *root, struct slc_cli_channels *cs)
 {
     struct slc_origin_config oc;
     struct slc_origin *o = NULL;
@@ -216,8 +233,11 @@ static int serve(const struct serve_cfg *cfg, const char *root)
     oc.access_log = cfg->access_log ? cfg->access_log : (cfg->quiet ? "off" : "-");
     oc.player_dir = player_dir(cfg, pdir, sizeof(pdir));
     ret = slc_origin_new(&oc, &o);
-    if (ret == 0 && root[0]) {
+    if (ret == 0 && root) {
         ret = slc_origin_mount_root(o, "", root);
+    }
+    if (ret == 0 && cs->n > 0) {
+        ret = slc_cli_channels_mount(cs, o);
     }
     if (ret == 0 && cfg->vod) {
         ret = mount_vod(o, cfg);
@@ -227,13 +247,16 @@ static int serve(const struct serve_cfg *cfg, const char *root)
     }
     if (ret == 0) {
         base_url(cfg->listen, slc_origin_port(o), url, sizeof(url));
-        printf("sluice: listening on %s (serving %s%s%s)\nsluice: player: %s\n", url,
-               root[0] ? root : "", cfg->vod ? " vod:" : "", cfg->vod ? cfg->vod : "", url);
+        printf("sluice: listening on %s (serving %s%s%s%s)\nsluice: player: %s\n", url,
+               root ? root : "", cs->n ? (root ? " and /live/" : "/live/") : "",
+               cfg->vod ? " /vod/: " : "", cfg->vod ? cfg->vod : "", url);
         fflush(stdout);
         wait_for_signal();
         if (!cfg->quiet) {
             fprintf(stderr, "sluice: stopping (finishing in-flight responses)\n");
         }
+        /* ingest first: every live playlist gets its ENDLIST before the server goes */
+        slc_cli_channels_stop(cs);
         slc_origin_stop(o, GRACE_MS);
     }
     slc_origin_free(&o);
@@ -243,8 +266,10 @@ static int serve(const struct serve_cfg *cfg, const char *root)
 static int run_serve(void *vcfg, int argc, char **argv)
 {
     const struct serve_cfg *cfg = vcfg;
+    struct slc_cli_channels *cs = calloc(1, sizeof(*cs));
+    int embedded = !cfg->root && cfg->live.n == 0 && !cfg->vod;
     char root[PATH_MAX];
-    int ret;
+    int ret = cs ? 0 : SLC_ENOMEM;
 
     (void)argc;
     (void)argv;
@@ -252,17 +277,24 @@ static int run_serve(void *vcfg, int argc, char **argv)
     if (cfg->quiet) {
         slc_log_set_level(SLC_LOG_WARN);
     }
-    if (cfg->root) {
+    slc_cli_live_init_ffmpeg();
+    if (ret == 0 && cfg->root) {
         snprintf(root, sizeof(root), "%s", cfg->root);
-    } else if (cfg->vod) {
-        root[0] = '\0'; /* only the VOD mount */
-    } else {
+    } else if (ret == 0 && embedded) {
         ret = prepare_default_root(root, sizeof(root));
-        if (ret < 0) {
-            return slc_cli_exit_code(ret);
-        }
     }
-    ret = serve(cfg, root);
+    if (ret == 0) {
+        ret = slc_cli_channels_start(cs, &cfg->live, &cfg->lo, cfg->live_mirror,
+                                     embedded ? TEST_INPUT : NULL);
+    }
+    if (ret == 0) {
+        ret = serve(cfg, cfg->root || embedded ? root : NULL, cs);
+    }
+    if (cs) {
+        slc_cli_channels_stop(cs);
+        slc_cli_channels_free(cs);
+    }
+    free(cs);
     return slc_cli_exit_code(ret);
 }
 

@@ -14,6 +14,8 @@ volatile sig_atomic_t slc_cli_stop;
 static const struct slc_cli_cmd *const commands[] = {
     &slc_cmd_segment,
     &slc_cmd_serve,
+    &slc_cmd_live,
+    &slc_cmd_upload,
 };
 
 static void on_signal(int sig)

@@ -287,11 +287,17 @@ static int if_range_holds(struct MHD_Connection *c, const struct answer *a)
     return slc_origin_http_date_parse(ir, &t) == 0 && t == a->info.mtime;
 }
 
-static ssize_t read_object(void *cls, uint64_t pos, char *buf, size_t max)
+/* A byte window of an object read through slc_object_read (completed growing objects). */
+struct window {
+    struct slc_object *obj;
+    uint64_t base;
+};
+
+static ssize_t read_window(void *cls, uint64_t pos, char *buf, size_t max)
 {
-    struct slc_object *obj = cls;
+    struct window *w = cls;
     size_t got = 0;
-    int ret = slc_object_read(obj, pos, buf, max, &got);
+    int ret = slc_object_read(w->obj, w->base + pos, buf, max, &got);
 
     if (ret == SLC_EOF) {
         return MHD_CONTENT_READER_END_OF_STREAM;
@@ -299,11 +305,36 @@ static ssize_t read_object(void *cls, uint64_t pos, char *buf, size_t max)
     return ret < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : (ssize_t)got;
 }
 
+static void release_window(void *cls)
+{
+    struct window *w = cls;
+
+    slc_object_unref(&w->obj);
+    free(w);
+}
+
 static void release_object(void *cls)
 {
     struct slc_object *obj = cls;
 
     slc_object_unref(&obj);
+}
+
+static struct MHD_Response *window_response(struct slc_object *obj, uint64_t off, uint64_t len)
+{
+    struct window *w = malloc(sizeof(*w));
+    struct MHD_Response *r;
+
+    if (!w) {
+        return NULL;
+    }
+    w->obj = slc_object_ref(obj);
+    w->base = off;
+    r = MHD_create_response_from_callback(len, 32 * 1024, read_window, w, release_window);
+    if (!r) {
+        release_window(w);
+    }
+    return r;
 }
 
 /* A response carrying bytes [off, off+len) of a complete object, without copying them. */
@@ -325,18 +356,16 @@ static struct MHD_Response *body_response(struct slc_object *obj, const struct a
         }
         return r;
     }
-    if (a->info.kind == SLC_OBJECT_MEMORY && slc_object_peek(obj, off, &p, &n) == 0 && n >= len) {
-        r = MHD_create_response_from_buffer_with_free_callback_cls(
-            (size_t)len, (void *)p, release_object, slc_object_ref(obj));
-    } else if (len == 0) {
+    if (len == 0) {
         return MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    } else {
-        /* a completed growing object: chunks, read through the object */
-        r = MHD_create_response_from_callback(len, 32 * 1024, read_object, slc_object_ref(obj),
-                                              release_object);
     }
-    if (!r) {
-        slc_object_unref(&obj); /* the extra reference taken for the response */
+    if (a->info.kind != SLC_OBJECT_MEMORY || slc_object_peek(obj, off, &p, &n) < 0 || n < len) {
+        return window_response(obj, off, len); /* a completed growing object's chunks */
+    }
+    r = MHD_create_response_from_buffer_with_free_callback_cls((size_t)len, (void *)p,
+                                                               release_object, obj);
+    if (r) {
+        slc_object_ref(obj); /* the response's reference, dropped by release_object */
     }
     return r;
 }

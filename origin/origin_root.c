@@ -155,7 +155,7 @@ static int open_walk(int dirfd, const char *relpath)
     }
 }
 
-/* Open `relpath` beneath the root; -errno-free: returns fd or a negative slc_err. */
+/* Open `relpath` beneath the root: a descriptor, or a negative slc_err. */
 static int open_beneath(int dirfd, const char *relpath)
 {
     struct open_how how;

@@ -38,6 +38,7 @@ void slc_origin_config_init(struct slc_origin_config *c)
     memset(c, 0, sizeof(*c));
     c->listen = DEFAULT_LISTEN;
     c->max_connections = 20000;
+    c->per_ip_limit = 1000;
     c->timeout_sec = 30;
 }
 
@@ -307,7 +308,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     rq->stream_idx = -1;
     rq->method[0] = '\0';
     for (; uri[i] && uri[i] != '?' && i < sizeof(rq->path) - 1; i++) {
-        rq->path[i] = uri[i];
+        unsigned char ch = (unsigned char)uri[i];
+        /* the access log must not carry terminal escapes or fake line breaks */
+        rq->path[i] = ch < 0x21 || ch == 0x7f ? '?' : (char)ch;
     }
     rq->path[i] = '\0';
     atomic_fetch_add(&o->in_flight, 1);

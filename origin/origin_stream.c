@@ -195,6 +195,12 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, last_modified);
     origin_add_cors(r);
+    if (strcmp(rq->method, MHD_HTTP_METHOD_HEAD) == 0) {
+        /* libmicrohttpd 0.9.75 ends a chunked HEAD answer with a last chunk (a body a HEAD
+         * must not have, which breaks the next response's framing). The length is unknown:
+         * answer in HTTP/1.0 style, headers then close. */
+        MHD_set_response_options(r, MHD_RF_HTTP_1_0_SERVER, MHD_RO_END);
+    }
     ret = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     rq->status = MHD_HTTP_OK;

@@ -60,6 +60,28 @@ if [[ $mode == --tests ]]; then
         # MPEG-2 video + MP2 audio (transcode) in TS
         make mpeg2.ts $(video 8 320x240 25) $(audio 8) -c:v mpeg2video -g 12 -c:a mp2 -f mpegts
     }
+    # An MP4 with an edit list starting mid-GOP (stream copy cut) and one whose audio starts
+    # half a second after its video: edit lists and start offsets.
+    if [[ ! -s $out/editlist.mp4 ]]; then
+        ff -i "$out/sample.mp4" -ss 3.3 -t 10 -c copy -f mp4 "$out/.editlist.tmp" &&
+            mv "$out/.editlist.tmp" "$out/editlist.mp4"
+    fi
+    if [[ ! -s $out/aoffset.mp4 ]]; then
+        ff -i "$out/sample.mp4" -itsoffset 0.5 -i "$out/sample.mp4" -map 0:v -map 1:a -c copy \
+            -t 12 -f mp4 "$out/.aoffset.tmp" && mv "$out/.aoffset.tmp" "$out/aoffset.mp4"
+    fi
+    # A TS whose timestamps jump by 5000 s half-way (an encoder restart): two captures joined.
+    if [[ ! -s $out/jump.ts ]]; then
+        # shellcheck disable=SC2046
+        ff $(video 7 320x240 25) $(audio 7) -c:v libx264 -preset ultrafast -g 25 \
+            -pix_fmt yuv420p -c:a aac -f mpegts "$out/.jump1.tmp"
+        # shellcheck disable=SC2046
+        ff $(video 7 320x240 25) $(audio 7) -c:v libx264 -preset ultrafast -g 25 \
+            -pix_fmt yuv420p -c:a aac -output_ts_offset 5000 -f mpegts "$out/.jump2.tmp"
+        cat "$out/.jump1.tmp" "$out/.jump2.tmp" >"$out/.jump.tmp"
+        rm -f "$out/.jump1.tmp" "$out/.jump2.tmp"
+        mv "$out/.jump.tmp" "$out/jump.ts"
+    fi
     # A TS whose timestamps wrap the 33-bit clock about 5 s in (2^33 / 90 kHz = 95443.7 s).
     if [[ ! -s $out/wrap.ts ]]; then
         # shellcheck disable=SC2046

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Set up, then run sluice's main job on its embedded default: for now, segment the sample clip
-# into sample-media/out/sample/ (index.m3u8 is the entry point). Once `sluice serve` exists, the
-# last line becomes: exec build/sluice serve
+# Set up, then run sluice's main job on its embedded default: `sluice serve` with no options
+# segments the sample clip (first run only), serves it on http://127.0.0.1:8080/ with the
+# player page, and prints the player URL. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 
-build/sluice segment sample-media/sample.mp4 sample-media/out/sample && echo "run: playlist at $PWD/sample-media/out/sample/index.m3u8 (try: ffplay $PWD/sample-media/out/sample/index.m3u8)"
+exec build/sluice serve

@@ -33,7 +33,7 @@ say() { echo "setup: $*"; }
 packages=(
     build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
     ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
-    libavfilter-dev libavdevice-dev libmicrohttpd-dev libcurl4-openssl-dev
+    libavfilter-dev libavdevice-dev libmicrohttpd-dev libcurl4-openssl-dev libssl-dev varnish
     chromium nginx-light wrk hyperfine time
 )
 

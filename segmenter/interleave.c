@@ -27,7 +27,10 @@ void slc_seg_il_deinit(struct slc_seg_interleaver *il)
 
 int64_t slc_seg_il_key(const AVPacket *pkt, int is_video)
 {
-    if (is_video && (pkt->flags & AV_PKT_FLAG_KEY) && pkt->pts > pkt->dts) {
+    if (!is_video) {
+        return pkt->dts + (pkt->duration > 0 ? pkt->duration : 0);
+    }
+    if ((pkt->flags & AV_PKT_FLAG_KEY) && pkt->pts > pkt->dts) {
         return pkt->pts;
     }
     return pkt->dts;
@@ -95,7 +98,8 @@ int slc_seg_il_pop(struct slc_seg_interleaver *il, int drain, AVPacket **out, in
             continue;
         }
         int64_t key = slc_seg_il_key(p, i == 0);
-        if (best < 0 || key < best_key) {
+        /* on a tie the audio frame goes first: it ends where the keyframe starts */
+        if (best < 0 || key < best_key || (key == best_key && i != 0)) {
             best = i;
             best_key = key;
         }

@@ -92,6 +92,14 @@ static void report_progress(struct slc_seg_pipeline *p, int64_t pts_out)
  * compares keyframe *decode* times, which a container's index holds (the MP4 sample table),
  * so the just-in-time server can plan the same cuts from the index alone without reading
  * packets; durations are still measured in presentation time. */
+/* The input's timeline broke (a jump removed by the timeline repair: an encoder restart,
+ * a timestamp reset): the first cut candidate at or after the break opens a new segment,
+ * marked as a discontinuity (RFC 8216 4.3.2.3), whatever the target says. */
+static int jump_cut(const struct slc_seg_pipeline *p, const AVPacket *pkt)
+{
+    return p->jump_pending && pkt->dts >= to_out(p, p->jump_from_90k);
+}
+
 static int is_cut(const struct slc_seg_pipeline *p, int t, const AVPacket *pkt)
 {
     if (t != p->ref || !p->seg_open || !p->have_seg_key) {
@@ -99,6 +107,9 @@ static int is_cut(const struct slc_seg_pipeline *p, int t, const AVPacket *pkt)
     }
     if (t == SLC_TRACK_VIDEO && !(pkt->flags & AV_PKT_FLAG_KEY)) {
         return 0;
+    }
+    if (jump_cut(p, pkt)) {
+        return 1;
     }
     return pkt->dts >= p->seg_key_dts + p->target_90k - CUT_TOLERANCE_90K;
 }
@@ -116,27 +127,42 @@ static int mux_one(struct slc_seg_pipeline *p, int t, AVPacket *pkt)
         p->dropped++;
         return 0;
     }
+    /* One segment on its own (slc_seg_run_one): audio that ends by its keyframe belongs to
+     * the previous segment, exactly as the interleaver would have placed it. */
+    if (p->range_skip && t != p->ref &&
+        (!p->range_have_key || pkt->pts + dur <= p->range_key_pts)) {
+        return 0;
+    }
     pkt->pts = to_out(p, pkt->pts);
     pkt->dts = to_out(p, pkt->dts);
     if (tr->have_dts && pkt->dts <= tr->last_dts_90k) {
         p->dropped++; /* the muxer needs rising dts per stream; broken input packet */
         return 0;
     }
-    tr->have_dts = 1;
-    tr->last_dts_90k = pkt->dts;
     if (is_cut(p, t, pkt)) {
+        if (jump_cut(p, pkt)) {
+            p->jump_pending = 0;
+            p->pending_discontinuity = 1;
+        }
         ret = end_segment(p, pkt->pts);
+        if (ret == 0 && p->range_mode) {
+            p->range_done = 1;
+            return SLC_EOF; /* the one segment asked for is complete */
+        }
         if (ret == 0) {
             ret = begin_segment(p, pkt->pts);
         }
     } else if (!p->seg_open) {
-        ret = begin_segment(p, p->out_base_90k); /* a session's first segment: at origin */
+        /* a session's first segment: at origin, or at the keyframe a single segment opens on */
+        ret = begin_segment(p, p->range_skip ? to_out(p, p->range_key_pts) : p->out_base_90k);
     } else {
         ret = 0;
     }
     if (ret < 0) {
         return ret;
     }
+    tr->have_dts = 1;
+    tr->last_dts_90k = pkt->dts;
     if (t == p->ref && (!p->have_seg_key || p->seg_start_90k == pkt->pts)) {
         p->have_seg_key = 1;
         p->seg_key_dts = pkt->dts;
@@ -169,6 +195,15 @@ static int stage_out(struct slc_seg_pipeline *p, int t, AVPacket *pkt)
     av_packet_rescale_ts(pkt, tr->tb, tb90k);
     if (pkt->duration <= 0 && t == SLC_TRACK_VIDEO) {
         pkt->duration = tr->frame_90k;
+    }
+    if (p->range_skip && !p->range_have_key && t == p->ref) {
+        if ((t == SLC_TRACK_VIDEO && !(pkt->flags & AV_PKT_FLAG_KEY)) ||
+            pkt->pts < p->range_key_min) {
+            av_packet_unref(pkt); /* after a seek: up to the keyframe the segment opens on */
+            return 0;
+        }
+        p->range_have_key = 1;
+        p->range_key_pts = pkt->pts;
     }
     if (!p->have_origin && t == p->ref) {
         if (t == SLC_TRACK_VIDEO && !(pkt->flags & AV_PKT_FLAG_KEY)) {
@@ -244,6 +279,11 @@ int slc_seg_flow_ingest(struct slc_seg_pipeline *p, AVPacket *pkt)
         p->dropped++;
         av_packet_unref(pkt);
         return 0;
+    }
+    if (p->tl.jumps != p->jumps_seen) {
+        p->jumps_seen = p->tl.jumps;
+        p->jump_pending = p->have_origin;
+        p->jump_from_90k = av_rescale_q(pkt->dts, tr->in->time_base, tb90k);
     }
     if (!tr->tc) {
         keep_first_key(p, t, pkt);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Orders packets of the video and audio tracks for the muxer. Each track's packets stay in
- * decode order; across tracks, the packet with the smallest key goes first, where the key is
- * the dts, except for a video keyframe, whose key is its pts: so every audio frame that plays
- * before a cut point is written before the keyframe that opens the next segment (audio is cut
- * at the video cut's timestamp, never re-timed). Bounded: past SLC_IL_MAX_PACKETS queued, or
+ * decode order; across tracks, the packet with the smallest key goes first. A video packet's
+ * key is its dts, a video keyframe's its pts, an audio frame's its end (pts + duration): so
+ * an audio frame that ends by a cut point is written before the keyframe that opens the next
+ * segment, and the frame that straddles it opens the new segment with the keyframe (audio is
+ * cut at the video cut, never re-timed, and every segment's audio starts at or just before
+ * its video, so a player joining there finds no hole). Bounded: past SLC_IL_MAX_PACKETS queued, or
  * SLC_IL_MAX_SPAN_90K of media waiting for a silent track, packets go out anyway. Internal. */
 #ifndef SLC_SEG_INTERLEAVE_H
 #define SLC_SEG_INTERLEAVE_H

@@ -52,7 +52,15 @@ struct slc_seg_pipeline {
     int pending_discontinuity; /* the next segment follows a break (reconnect, new input) */
     int seg_discontinuity;
     int64_t seg_wallclock_ms; /* wall clock when the open segment started */
-    int pace_started;         /* --realtime pacing of the current session */
+    int64_t jumps_seen;       /* timeline jumps already acted on */
+    int jump_pending;         /* cut (with a discontinuity) at the first candidate after... */
+    int64_t jump_from_90k;    /* ... this decode time (input timeline, 90 kHz) */
+    int range_mode;           /* produce one segment only (slc_seg_run_one) */
+    int range_skip;           /* ... that is not the first: drop what precedes its key */
+    int range_have_key, range_done;
+    int64_t range_key_pts; /* input-timeline pts of its opening keyframe */
+    int64_t range_key_min; /* skip reference packets before this pts (90 kHz, input) */
+    int pace_started;      /* --realtime pacing of the current session */
     int64_t pace_ts0_us, pace_wall0_us;
     int64_t seg_start_90k; /* output timeline */
     int have_seg_key;
@@ -69,6 +77,11 @@ struct slc_seg_pipeline {
  * Muxer, sink, sequence numbers and the output timeline carry over from earlier sessions.
  * Returns 0 or a negative slc_err (logged). Close with slc_seg_session_close, also on error. */
 int slc_seg_session_open(struct slc_seg_pipeline *p, const char *input);
+/** The part of session_open after the source is open (re-runnable on an open source after
+ * slc_seg_session_teardown, e.g. once per just-in-time segment). */
+int slc_seg_session_setup(struct slc_seg_pipeline *p);
+/** Free what session_setup made (transcoders, interleaver, muxer); the source stays open. */
+void slc_seg_session_teardown(struct slc_seg_pipeline *p);
 /** Read and transform until end of input (SLC_EOF), stop (SLC_EINTR), or an error. */
 int slc_seg_session_run(struct slc_seg_pipeline *p);
 /** Free the session's demuxer, transcoders, interleaver and muxer (the open segment, if any,

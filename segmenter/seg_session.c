@@ -45,16 +45,19 @@ int slc_seg_predict_target(const struct slc_seg_pipeline *p)
 
 int slc_seg_session_open(struct slc_seg_pipeline *p, const char *input)
 {
+    int ret = slc_seg_source_open(&p->src, input, p->cfg);
+
+    return ret < 0 ? ret : slc_seg_session_setup(p);
+}
+
+int slc_seg_session_setup(struct slc_seg_pipeline *p)
+{
     const struct slc_seg_config *c = p->cfg;
     int active[2], ret;
 
     memset(p->tr, 0, sizeof(p->tr));
     p->have_origin = 0;
     p->have_seg_key = 0;
-    ret = slc_seg_source_open(&p->src, input, c);
-    if (ret < 0) {
-        return ret;
-    }
     ret = slc_seg_tracks_setup(p);
     if (ret < 0) {
         return ret;
@@ -121,7 +124,7 @@ int slc_seg_session_run(struct slc_seg_pipeline *p)
     return ret;
 }
 
-void slc_seg_session_close(struct slc_seg_pipeline *p)
+void slc_seg_session_teardown(struct slc_seg_pipeline *p)
 {
     for (int t = 0; t < 2; t++) {
         slc_transcoder_free(&p->tr[t].tc);
@@ -131,5 +134,10 @@ void slc_seg_session_close(struct slc_seg_pipeline *p)
         slc_seg_tsmux_close(&p->mux);
         p->muxer_open = 0;
     }
+}
+
+void slc_seg_session_close(struct slc_seg_pipeline *p)
+{
+    slc_seg_session_teardown(p);
     slc_seg_source_close(&p->src);
 }

@@ -5,6 +5,7 @@
 #ifndef SLC_SEG_SOURCE_H
 #define SLC_SEG_SOURCE_H
 
+#include "seg_averror.h"
 #include "slc_segmenter.h"
 
 #include <libavformat/avformat.h>
@@ -42,8 +43,5 @@ int64_t slc_seg_source_duration_us(const struct slc_seg_source *src);
 
 /** Close the demuxer; safe on a source that failed to open. */
 void slc_seg_source_close(struct slc_seg_source *src);
-
-/** Translate an AVERROR into an slc_err: the one place this happens. */
-int slc_seg_averror(int averr);
 
 #endif

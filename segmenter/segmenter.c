@@ -70,6 +70,8 @@ int slc_seg_run(const struct slc_seg_config *c, const char *input, const char *o
     sc.segment_template = c->segment_template;
     sc.base_url = c->base_url;
     sc.type = c->type;
+    sc.on_file = c->on_file;
+    sc.on_file_opaque = c->on_file_opaque;
     sc.target_duration = c->type == SLC_PL_TYPE_EVENT ? slc_seg_predict_target(p) : 0;
     ret = slc_store_disk_new(&store, &sc);
     if (ret < 0) {

@@ -13,19 +13,19 @@
 struct slc_seg_plan_entry {
     int64_t start_90k;   /* output-timeline pts of the segment's first frame */
     int64_t duration_us; /* as the whole-file run writes it in EXTINF */
-    int64_t key_ts;      /* seek target: the opening keyframe's dts in the stream time base */
+    int64_t key_ts;      /* seek target: the opening keyframe's pts in the stream time base */
 };
 
 /** A file's segment plan. Build with slc_seg_plan_build, free with slc_seg_plan_free. */
 struct slc_seg_plan {
     struct slc_seg_plan_entry *segs;
     size_t n;
-    int target_duration;              /* EXT-X-TARGETDURATION the whole-file run writes */
-    struct slc_seg_stream_desc desc;  /* CODECS (from the codec configuration), resolution */
-    int64_t origin_90k;               /* input-timeline pts of the first keyframe */
-    int exact;                        /* 1: planned from the container index (MP4/MOV) and
-                                         checked; 0: planned by reading every packet */
-    int transcode;                    /* a track needs transcoding: see slc_seg_run_one */
+    int target_duration;             /* EXT-X-TARGETDURATION the whole-file run writes */
+    struct slc_seg_stream_desc desc; /* CODECS (from the codec configuration), resolution */
+    int64_t origin_90k;              /* input-timeline pts of the first keyframe */
+    int exact;                       /* 1: planned from the container index (MP4/MOV) and
+                                        checked; 0: planned by reading every packet */
+    int transcode;                   /* a track needs transcoding: see slc_seg_run_one */
 };
 
 /** Plan the segments of `input` with c->target_duration. Uses the container's sample index
@@ -44,5 +44,23 @@ void slc_seg_plan_free(struct slc_seg_plan *plan);
 int slc_seg_run_one(const struct slc_seg_config *c, const char *input,
                     const struct slc_seg_plan *plan, uint64_t index,
                     const struct slc_seg_sink *sink);
+
+/** A file opened for just-in-time segmenting: its demuxer stays open and its plan built, so a
+ * segment request costs a seek plus the segment's own reading and muxing. One run at a time
+ * per handle (not thread-safe): keep a small pool of handles per file for concurrency. */
+struct slc_seg_vod_file;
+
+/** Open `input` and plan it (as slc_seg_plan_build). `c` is copied, but strings it points to
+ * must outlive the handle. *out gets the handle (slc_seg_vod_file_free). 0 or a negative
+ * slc_err (logged). */
+int slc_seg_vod_file_open(const struct slc_seg_config *c, const char *input,
+                          struct slc_seg_vod_file **out);
+/** The handle's plan (owned by the handle). */
+const struct slc_seg_plan *slc_seg_vod_file_plan(const struct slc_seg_vod_file *h);
+/** As slc_seg_run_one, on the handle's open demuxer. SLC_EUNSUPPORTED when the plan is not
+ * exact, SLC_ENOENT for an index past the end. */
+int slc_seg_vod_file_run_one(struct slc_seg_vod_file *h, uint64_t index,
+                             const struct slc_seg_sink *sink);
+void slc_seg_vod_file_free(struct slc_seg_vod_file **pp);
 
 #endif

@@ -6,6 +6,7 @@
 #define SLC_SEGMENTER_H
 
 #include "slc_playlist.h"
+#include "slc_store_disk.h"
 
 #include <signal.h>
 #include <stddef.h>
@@ -24,6 +25,8 @@ struct slc_seg_config {
     slc_seg_progress_fn progress; /* may be NULL */
     void *progress_opaque;
     volatile sig_atomic_t *stop; /* checked between packets and in blocking I/O; may be NULL */
+    slc_store_file_fn on_file;   /* optional: told of each completed file (slc_store_disk.h) */
+    void *on_file_opaque;
 
     /* Live inputs (slc_seg_run_live). */
     int live;                         /* network/device input: any libavformat protocol but

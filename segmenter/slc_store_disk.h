@@ -15,12 +15,26 @@
 
 struct slc_store_disk;
 
+/* What a completed-file notification is about. */
+enum slc_store_file_event {
+    SLC_STORE_FILE_SEGMENT = 0,  /* a segment was renamed into place, complete */
+    SLC_STORE_FILE_PLAYLIST = 1, /* a playlist was atomically replaced */
+    SLC_STORE_FILE_REMOVED = 2,  /* a segment file was removed (left the window, stale) */
+};
+
+/** Called on the segmenting thread after a file in outdir reached its final state. `name` is
+ * relative to outdir and valid only during the call. A negative slc_err return fails the run
+ * (the store logs nothing more). The callee may block (backpressure), never re-enter the store. */
+typedef int (*slc_store_file_fn)(void *opaque, const char *name, enum slc_store_file_event ev);
+
 struct slc_store_disk_config {
     const char *outdir;
     const char *segment_template; /* validated by slc_seg_name_check */
     const char *base_url;         /* may be NULL */
     enum slc_pl_type type;        /* VOD: playlists written at finish; EVENT: per segment */
     int target_duration;          /* EVENT: fixed up front (RFC 8216 6.2.1); VOD: ignored */
+    slc_store_file_fn on_file;    /* optional: segments, playlists and removals as they land */
+    void *on_file_opaque;
 };
 
 /** Create the store, making `outdir` if needed. *pp gets the store (slc_store_disk_free).

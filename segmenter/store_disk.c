@@ -23,6 +23,8 @@ struct slc_store_disk {
     char *tmpl;
     char *base_url;
     enum slc_pl_type type;
+    slc_store_file_fn on_file;
+    void *on_file_opaque;
     struct slc_pl_media pl;
     struct slc_pl_media old; /* what a previous run listed, for removing stale segments */
     struct slc_seg_stream_desc desc;
@@ -79,6 +81,8 @@ int slc_store_disk_new(struct slc_store_disk **pp, const struct slc_store_disk_c
     }
     s->fd = -1;
     s->type = cfg->type;
+    s->on_file = cfg->on_file;
+    s->on_file_opaque = cfg->on_file_opaque;
     slc_pl_media_init(&s->pl);
     slc_pl_media_init(&s->old);
     s->pl.type = cfg->type;
@@ -128,6 +132,12 @@ void slc_store_disk_free(struct slc_store_disk **pp)
     free(s->base_url);
     free(s);
     *pp = NULL;
+}
+
+/* Tell the optional listener (an uploader) that `name` reached its final state. */
+static int notify(struct slc_store_disk *s, const char *name, enum slc_store_file_event ev)
+{
+    return s->on_file ? s->on_file(s->on_file_opaque, name, ev) : 0;
 }
 
 static int io_error(const char *call, const char *path, int errnum)
@@ -185,10 +195,13 @@ static int write_playlist_file(struct slc_store_disk *s, const char *name, struc
 {
     char path[PATH_CAP];
 
+    int ret;
+
     if (slc_file_join(path, sizeof(path), s->outdir, name) < 0) {
         return SLC_ELIMIT;
     }
-    return slc_file_write_atomic(path, b->data, b->len);
+    ret = slc_file_write_atomic(path, b->data, b->len);
+    return ret < 0 ? ret : notify(s, name, SLC_STORE_FILE_PLAYLIST);
 }
 
 static int write_media_playlist(struct slc_store_disk *s)
@@ -254,6 +267,10 @@ static int disk_end(void *opaque, const struct slc_seg_segment_info *info)
     if (rename(s->tmp_path, s->final_path) < 0) {
         return io_error("rename", s->final_path, errno);
     }
+    ret = notify(s, s->name, SLC_STORE_FILE_SEGMENT);
+    if (ret < 0) {
+        return ret;
+    }
     memset(&seg, 0, sizeof(seg));
     seg.uri = s->name;
     seg.duration_us = info->duration_us;
@@ -310,7 +327,9 @@ static void remove_stale(struct slc_store_disk *s)
             slc_file_join(path, sizeof(path), s->outdir, uri) < 0) {
             continue;
         }
-        unlink(path);
+        if (unlink(path) == 0) {
+            notify(s, uri, SLC_STORE_FILE_REMOVED); /* best effort, like the unlink */
+        }
     }
 }
 

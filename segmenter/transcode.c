@@ -8,31 +8,6 @@
 
 #include <inttypes.h>
 
-int slc_transcode_err_from_av(int averr)
-{
-    switch (averr) {
-    case 0:
-        return 0;
-    case AVERROR(ENOMEM):
-        return SLC_ENOMEM;
-    case AVERROR(EINVAL):
-        return SLC_EINVAL;
-    case AVERROR(EAGAIN):
-        return SLC_EAGAIN;
-    case AVERROR_EOF:
-        return SLC_EOF;
-    case AVERROR_INVALIDDATA:
-        return SLC_EFORMAT;
-    case AVERROR_DECODER_NOT_FOUND:
-    case AVERROR_ENCODER_NOT_FOUND:
-    case AVERROR_PATCHWELCOME:
-    case AVERROR(ENOSYS):
-        return SLC_EUNSUPPORTED;
-    default:
-        return SLC_EINTERNAL;
-    }
-}
-
 /* H.264 as browsers decode it: 8-bit 4:2:0 in Baseline, Main or High. High 10, 4:2:2 and
  * 4:4:4 profiles and Extended (data partitioning) play nowhere in MSE. */
 static int h264_playable(const AVCodecParameters *par)
@@ -96,7 +71,7 @@ static int open_decoder(struct slc_transcoder *t, const AVStream *in)
     if (ret < 0) {
         slc_log_error("segmenter: avcodec_open2 failed 'decoder %s': %s", codec->name,
                       av_err2str(ret));
-        return slc_transcode_err_from_av(ret);
+        return slc_seg_averror(ret);
     }
     return 0;
 }
@@ -118,7 +93,7 @@ static int open_codecs(struct slc_transcoder *t, const AVStream *in,
         return ret;
     }
     ret = avcodec_parameters_from_context(t->out_par, t->enc);
-    return ret < 0 ? slc_transcode_err_from_av(ret) : 0;
+    return ret < 0 ? slc_seg_averror(ret) : 0;
 }
 
 int slc_transcoder_new(struct slc_transcoder **pp, const AVStream *in,
@@ -217,7 +192,7 @@ static int decoder_ended(struct slc_transcoder *t)
     }
     t->enc_flushing = 1;
     ret = avcodec_send_frame(t->enc, NULL);
-    return ret < 0 ? slc_transcode_err_from_av(ret) : 1;
+    return ret < 0 ? slc_seg_averror(ret) : 1;
 }
 
 /* Give the encoder one more input: a fifo frame (audio), a decoded frame (video) or the
@@ -282,7 +257,7 @@ int slc_transcoder_receive(struct slc_transcoder *t, AVPacket *out)
         if (ret != AVERROR(EAGAIN)) {
             slc_log_error("segmenter: avcodec_receive_packet failed '%s': %s", t->enc->codec->name,
                           av_err2str(ret));
-            return slc_transcode_err_from_av(ret);
+            return slc_seg_averror(ret);
         }
         ret = feed_encoder(t);
         if (ret < 0) {

@@ -94,7 +94,7 @@ int slc_transcode_audio_open(struct slc_transcoder *t, const AVStream *in,
     if (ret < 0) {
         slc_log_error("segmenter: avcodec_open2 failed 'aac %d Hz %d ch': %s", t->enc->sample_rate,
                       t->enc->ch_layout.nb_channels, av_err2str(ret));
-        return slc_transcode_err_from_av(ret);
+        return slc_seg_averror(ret);
     }
     t->audio.fifo_max = t->enc->sample_rate * FIFO_MAX_SECONDS;
     t->audio.fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, t->enc->ch_layout.nb_channels,
@@ -138,7 +138,7 @@ static int conv_reserve(struct slc_transcoder *t, int n)
     }
     if (ret < 0) {
         a->conv_cap = 0;
-        return slc_transcode_err_from_av(ret);
+        return slc_seg_averror(ret);
     }
     a->conv_cap = n;
     return 0;
@@ -165,7 +165,7 @@ static int resample(struct slc_transcoder *t, const AVFrame *in)
     int ret;
 
     if (cap <= 0) {
-        return cap < 0 ? slc_transcode_err_from_av(cap) : 0;
+        return cap < 0 ? slc_seg_averror(cap) : 0;
     }
     ret = conv_reserve(t, cap);
     if (ret < 0) {
@@ -175,7 +175,7 @@ static int resample(struct slc_transcoder *t, const AVFrame *in)
                     in ? in->nb_samples : 0);
     if (n < 0) {
         slc_log_error("segmenter: swr_convert failed '%d samples': %s", cap, av_err2str(n));
-        return slc_transcode_err_from_av(n);
+        return slc_seg_averror(n);
     }
     return fifo_write(t, (void **)a->conv->data, n);
 }
@@ -195,7 +195,7 @@ static int ensure_swr(struct slc_transcoder *t, const AVFrame *f)
         ret = av_channel_layout_copy(&in, &f->ch_layout);
     }
     if (ret < 0) {
-        ret = slc_transcode_err_from_av(ret);
+        ret = slc_seg_averror(ret);
         goto out;
     }
     if (a->swr && a->swr_rate == f->sample_rate && a->swr_format == f->format &&
@@ -215,7 +215,7 @@ static int ensure_swr(struct slc_transcoder *t, const AVFrame *f)
     if (ret < 0) {
         slc_log_error("segmenter: swr_init failed '%d ch %d Hz': %s", in.nb_channels,
                       f->sample_rate, av_err2str(ret));
-        ret = slc_transcode_err_from_av(ret);
+        ret = slc_seg_averror(ret);
         goto out;
     }
     av_channel_layout_uninit(&a->swr_layout);
@@ -360,7 +360,7 @@ int slc_transcode_audio_feed(struct slc_transcoder *t)
     av_frame_free(&f);
     if (ret < 0) {
         slc_log_error("segmenter: avcodec_send_frame failed 'aac': %s", av_err2str(ret));
-        return slc_transcode_err_from_av(ret);
+        return slc_seg_averror(ret);
     }
     return 0;
 }

@@ -4,6 +4,7 @@
 #ifndef SLC_TRANSCODE_PRIV_H
 #define SLC_TRANSCODE_PRIV_H
 
+#include "seg_averror.h"
 #include "slc_transcode.h"
 
 #include <libavutil/audio_fifo.h>
@@ -49,9 +50,6 @@ struct slc_transcoder {
     struct slc_transcode_video video;
     struct slc_transcode_audio audio;
 };
-
-/** Translate an AVERROR into an slc_err (the transcoder's one translation table). */
-int slc_transcode_err_from_av(int averr);
 
 /** Open libx264 into t->enc for input stream `in` (t->dec is open). Logs its failures. */
 int slc_transcode_video_open(struct slc_transcoder *t, const AVStream *in,

@@ -129,7 +129,7 @@ int slc_transcode_video_open(struct slc_transcoder *t, const AVStream *in,
     if (ret < 0) {
         slc_log_error("segmenter: avcodec_open2 failed 'libx264 %dx%d': %s", t->enc->width,
                       t->enc->height, av_err2str(ret));
-        ret = slc_transcode_err_from_av(ret);
+        ret = slc_seg_averror(ret);
     }
 out:
     av_dict_free(&o);
@@ -168,12 +168,12 @@ static int convert(struct slc_transcoder *t, const AVFrame *src, AVFrame **dst)
         ret = av_frame_make_writable(s);
     }
     if (ret < 0) {
-        return slc_transcode_err_from_av(ret);
+        return slc_seg_averror(ret);
     }
     ret = sws_scale(v->sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height,
                     s->data, s->linesize);
     if (ret < 0) {
-        return slc_transcode_err_from_av(ret);
+        return slc_seg_averror(ret);
     }
     *dst = s;
     return 0;
@@ -245,7 +245,7 @@ int slc_transcode_video_frame(struct slc_transcoder *t, AVFrame *frame)
     if (ret < 0) {
         slc_log_error("segmenter: avcodec_send_frame failed 'libx264 pts %" PRId64 "': %s", pts,
                       av_err2str(ret));
-        return slc_transcode_err_from_av(ret);
+        return slc_seg_averror(ret);
     }
     return 0;
 }

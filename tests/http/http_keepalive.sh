@@ -28,4 +28,22 @@ curl -s -o /dev/null -o /dev/null -o /dev/null "$u/stream.m3u8" "$u/index.m3u8" 
 after=$(sed -n 's/^sluice_http_connections_total //p' <<<"$(curl -s "$BASE/metrics")")
 eq "server counted one connection for three requests (+1 for /metrics)" "$((after - before))" 2
 stop_server TERM
+
+# IPv6 listen address and an explicit thread count
+if [[ -e /proc/net/if_inet6 ]]; then
+    "$SLUICE_BIN" serve --listen '[::1]:0' --threads 3 --root "$ROOT" --quiet \
+        >"$WORK/v6.out" 2>"$WORK/v6.err" &
+    SERVER_PID=$!
+    url=
+    for _ in $(seq 1 100); do
+        url=$(sed -n 's|^sluice: listening on \(http://\[::1\]:[0-9]*/\).*|\1|p' "$WORK/v6.out")
+        [[ -n $url ]] && break
+        sleep 0.1
+    done
+    match "listens on [::1]" "$url" '^http://\[::1\]:[0-9]+/$'
+    eq "serves over IPv6" "$(curl -s -g -o /dev/null -w '%{http_code} %{remote_ip}' "${url}vod/stream.m3u8")" "200 ::1"
+    conns=$(curl -s -g -o /dev/null -o /dev/null -w '%{num_connects}' "${url}vod/stream.m3u8" "${url}vod/seg00000.ts")
+    eq "keep-alive over IPv6" "$conns" "10"
+    stop_server TERM
+fi
 finish

@@ -52,7 +52,7 @@ start_server() {
     "$SLUICE_BIN" serve --listen 127.0.0.1:0 "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
     SERVER_PID=$!
     local port=
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 300); do # 30 s: the embedded default may segment first
         port=$(sed -n 's|^sluice: listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' \
             "$WORK/server.out")
         [[ -n $port ]] && break

@@ -61,12 +61,18 @@ static int client_open(struct client *c)
     return connect(c->fd, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-static void client_send(struct client *c, const char *path)
+static void client_send_req(struct client *c, const char *method, const char *path,
+                            const char *extra)
 {
-    char req[256];
-    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: t\r\n\r\n", path);
+    char req[512];
+    int n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: t\r\n%s\r\n", method, path, extra);
 
     CHECK_INT(send(c->fd, req, (size_t)n, MSG_NOSIGNAL), n);
+}
+
+static void client_send(struct client *c, const char *path)
+{
+    client_send_req(c, "GET", path, "");
 }
 
 /* Read more bytes within `ms`; 0 on EOF, -1 on timeout, else bytes read. */
@@ -187,7 +193,48 @@ static void test_step(void)
     CHECK(strstr(head, "HTTP/1.1 200") == head);
     CHECK(strstr(head, "Content-Length: 5000") != NULL);
     CHECK(strstr(head, "ETag: \"") != NULL);
+    CHECK(c.len <= 5000);
+    while (c.len < 5000 && client_fill(&c, 2000) > 0) {
+    }
+    client_consume(&c, 5000);
+    /* and ranges of it */
+    client_send_req(&c, "GET", "/g/step.ts", "Range: bytes=10-19\r\n");
+    CHECK(client_head(&c, head, sizeof(head), 2000) > 0);
+    CHECK(strstr(head, "HTTP/1.1 206") == head);
+    CHECK(strstr(head, "Content-Range: bytes 10-19/5000") != NULL);
+    while (c.len < 10 && client_fill(&c, 2000) > 0) {
+    }
+    CHECK(c.len == 10 && memcmp(c.buf, "klmnopqrst", 10) == 0);
     client_close(&c);
+}
+
+/* HEAD of an object still growing: headers only, then the server closes (no length). */
+static void test_head(void)
+{
+    struct client c;
+    char head[2048];
+    struct slc_object *saved = objs[OBJ_STEP], *fresh = NULL;
+
+    CHECK_INT(slc_object_new_growing(0, &fresh), 0);
+    CHECK_INT(slc_object_append(fresh, "abc", 3), 0);
+    objs[OBJ_STEP] = fresh;
+    CHECK_INT(client_open(&c), 0);
+    client_send_req(&c, "HEAD", "/g/step.ts", "");
+    CHECK(client_head(&c, head, sizeof(head), 2000) > 0);
+    CHECK(strstr(head, " 200 OK") == head + 8);
+    CHECK(strstr(head, "Transfer-Encoding") == NULL);
+    CHECK(strstr(head, "Connection: close") != NULL); /* length unknown: no keep-alive */
+    CHECK_INT(client_fill(&c, 2000), 0);              /* and no body */
+    CHECK_INT(c.len, 0);
+    client_close(&c);
+    CHECK_INT(client_open(&c), 0);
+    client_send(&c, "/g/nothere.ts");
+    CHECK(client_head(&c, head, sizeof(head), 2000) > 0);
+    CHECK(strstr(head, "HTTP/1.1 404") == head);
+    client_close(&c);
+    CHECK_INT(slc_object_complete(fresh), 0);
+    objs[OBJ_STEP] = saved;
+    slc_object_unref(&fresh);
 }
 
 /* ---- one writer thread, many reader connections ---- */
@@ -326,6 +373,7 @@ int main(void)
     port = slc_origin_port(o);
     CHECK(port > 0);
     test_step();
+    test_head();
     test_race();
     test_fail();
     test_stall();

@@ -161,6 +161,21 @@ run_good_case() {
         expect_ok
         check "$o" --input "$m/sample.mp4" "${mv_check[@]}" --playlist-type EVENT
         ;;
+    jump_ts)
+        # A timestamp jump mid-stream (encoder restart): the output timeline stays continuous,
+        # the segment after the break carries the one EXT-X-DISCONTINUITY, durations stay true
+        # (2 x 7 s of media; the input's own duration spans the 5000 s jump, so no --input).
+        seg "$m/jump.ts" "$o"
+        expect_ok
+        check "$o" "${mv_check[@]}"
+        if [[ $(grep -c '^#EXT-X-DISCONTINUITY$' "$o/stream.m3u8") -ne 1 ]]; then
+            bad "want exactly one EXT-X-DISCONTINUITY in $o/stream.m3u8"
+        fi
+        if ! awk -F'[:,]' '/^#EXTINF/ { s += $2 } END { exit !(s > 13.9 && s < 14.1) }' \
+            "$o/stream.m3u8"; then
+            bad "EXTINF sum is not the 14 s of media"
+        fi
+        ;;
     corrupt_ts)
         # Corruption mid-stream: skipped with warnings, not fatal; the package stays valid
         # (the decoder may still complain about the damaged frames themselves).

@@ -41,9 +41,12 @@ forbid common "$ffmpeg|$mhd|$curl" "third-party media/HTTP headers (common depen
 forbid playlists "$ffmpeg|$mhd|$curl" "FFmpeg, libmicrohttpd or curl headers (libc only)"
 forbid origin "$ffmpeg" "FFmpeg headers (origin knows HTTP, not FFmpeg)"
 forbid segmenter "$mhd|$curl" "libmicrohttpd or curl headers (segmenter knows FFmpeg, not HTTP)"
+forbid store "$ffmpeg|$mhd|$curl" "FFmpeg, libmicrohttpd or curl headers (store is plain C)"
+forbid upload "$ffmpeg|$mhd" "FFmpeg or libmicrohttpd headers (upload knows HTTP clients only)"
+forbid origin "$curl" "curl headers (the origin serves; upload/ is the HTTP client)"
 
 # Project headers: a layer includes only its own and those of layers below it.
-layers=(common playlists segmenter origin cli)
+layers=(common playlists segmenter store origin cli)
 for ((i = 0; i < ${#layers[@]}; i++)); do
     above=()
     for ((j = i + 1; j < ${#layers[@]}; j++)); do
@@ -54,6 +57,18 @@ for ((i = 0; i < ${#layers[@]}; i++)); do
         re=$(IFS='|'; echo "${above[*]}")
         forbid "${layers[i]}" "$re" "headers of a layer above it (${layers[*]:i+1})"
     fi
+done
+
+# upload/ sits beside segmenter/ and origin/: it uses common/ only, and only cli/ uses it.
+others=()
+for d in playlists segmenter origin cli; do
+    h=$(owned "$d")
+    [[ -n $h ]] && others+=("$h")
+done
+forbid upload "$(IFS='|'; echo "${others[*]}")" "headers of playlists/, segmenter/, origin/ or cli/"
+h=$(owned upload)
+for d in common playlists segmenter origin; do
+    [[ -n $h ]] && forbid "$d" "$h" "upload/'s headers (only cli/ wires the uploader in)"
 done
 
 # origin/ may read segmenter/'s store interface, but only through headers free of FFmpeg types.
@@ -71,6 +86,10 @@ for d in common playlists; do
         status=1
     fi
 done
+if grep -nE 'PkgConfig::(FFMPEG|MHD)' upload/CMakeLists.txt 2>/dev/null; then
+    echo "FAIL upload/CMakeLists.txt links FFmpeg or libmicrohttpd"
+    status=1
+fi
 if grep -nE 'PkgConfig::FFMPEG' origin/CMakeLists.txt 2>/dev/null; then
     echo "FAIL origin/CMakeLists.txt links FFmpeg"
     status=1

@@ -126,8 +126,9 @@ static void test_timeline_missing(void)
     av_packet_free(&p);
 }
 
-/* Audio that plays before a video keyframe's pts leaves before that keyframe, even when its
- * dts is larger than the keyframe's dts (B-frame delay). */
+/* Around a cut: audio that ends by the keyframe's pts leaves before it, even when its dts is
+ * larger than the keyframe's dts (B-frame delay); the frame that straddles the keyframe's pts
+ * and the ones after it follow the keyframe (into the new segment). */
 static void test_interleave_cut_order(void)
 {
     static struct slc_seg_interleaver il;
@@ -138,7 +139,9 @@ static void test_interleave_cut_order(void)
     slc_seg_il_init(&il, active);
     p = mk(6000, 5000, 3000, 1); /* video keyframe: dts 5000, pts 6000 */
     slc_seg_il_push(&il, 0, &p);
-    p = mk(5500, 5500, 1000, 1); /* audio between the keyframe's dts and pts */
+    p = mk(5000, 5000, 1000, 1); /* audio ending exactly at the keyframe: before it */
+    slc_seg_il_push(&il, 1, &p);
+    p = mk(5500, 5500, 1000, 1); /* audio straddling the keyframe: after it */
     slc_seg_il_push(&il, 1, &p);
     p = mk(6500, 6500, 1000, 1);
     slc_seg_il_push(&il, 1, &p);
@@ -147,12 +150,13 @@ static void test_interleave_cut_order(void)
         av_packet_free(&p);
     }
     SLC_CHECK_INT_EQ(n, 2);
-    SLC_CHECK_INT_EQ(order[0], 105500);
+    SLC_CHECK_INT_EQ(order[0], 105000);
     SLC_CHECK_INT_EQ(order[1], 6000);
-    /* with the video track finished, the rest drains */
+    /* with the video track finished, the rest drains in order */
     slc_seg_il_finish(&il, 0);
     SLC_CHECK_INT_EQ(slc_seg_il_pop(&il, 0, &p, &t), 1);
     SLC_CHECK_INT_EQ(t, 1);
+    SLC_CHECK_INT_EQ(p->pts, 5500);
     av_packet_free(&p);
     slc_seg_il_deinit(&il);
 }

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared live options -> segmenter and store configurations. */
+#include "cli_live.h"
+
+#include "slc_err.h"
+#include "slc_live_channel.h"
+#include "slc_origin_live.h"
+#include "slc_seg_log.h"
+
+#include <libavdevice/avdevice.h>
+
+#include <stdio.h>
+#include <string.h>
+
+void slc_cli_live_configure(const struct slc_cli_live_opts *o, struct slc_seg_config *seg,
+                            struct slc_store_live_config *store)
+{
+    slc_seg_config_init(seg);
+    seg->live = 1;
+    seg->target_duration = o->target_duration;
+    seg->input_format = o->format;
+    seg->input_options = o->input_options.items;
+    seg->n_input_options = o->input_options.n;
+    seg->realtime = o->realtime;
+    seg->loop = o->loop;
+    seg->io_timeout = o->io_timeout;
+    seg->reconnect_max = o->reconnect_max;
+    slc_store_live_config_init(store);
+    store->window = (unsigned)o->window;
+    store->target_duration = o->target_duration;
+    store->dvr_sec = o->dvr;
+    store->type = o->playlist_type && strcmp(o->playlist_type, "event") == 0 ? SLC_PL_TYPE_EVENT
+                                                                             : SLC_PL_TYPE_NONE;
+}
+
+void slc_cli_live_init_ffmpeg(void)
+{
+    avdevice_register_all();
+    slc_seg_log_route_ffmpeg();
+}
+
+static int start_one(struct slc_cli_channels *cs, const char *name, const char *input,
+                     const struct slc_cli_live_opts *o, const char *mirror, int realtime)
+{
+    struct slc_live_channel_config cc;
+    int ret;
+
+    memset(&cc, 0, sizeof(cc));
+    cc.name = name;
+    cc.input = input;
+    slc_cli_live_configure(o, &cc.seg, &cc.store);
+    cc.seg.realtime |= realtime;
+    if (mirror) {
+        snprintf(cs->mirror[cs->n], sizeof(cs->mirror[0]), "%s/%s", mirror, name);
+        cc.store.dir = cs->mirror[cs->n];
+    }
+    ret = slc_live_channel_start(&cc, &cs->ch[cs->n]);
+    if (ret < 0) {
+        return ret;
+    }
+    cs->names[cs->n] = slc_live_channel_name(cs->ch[cs->n]);
+    cs->stores[cs->n] = slc_live_channel_store(cs->ch[cs->n]);
+    cs->n++;
+    return 0;
+}
+
+int slc_cli_channels_start(struct slc_cli_channels *cs, const struct slc_cli_list *specs,
+                           const struct slc_cli_live_opts *o, const char *mirror,
+                           const char *test_input)
+{
+    char name[64];
+    int ret = 0;
+
+    for (size_t i = 0; i < specs->n && ret == 0; i++) {
+        const char *eq = strchr(specs->items[i], '=');
+        size_t nl = eq ? (size_t)(eq - specs->items[i]) : 0;
+        if (!eq || nl == 0 || nl >= sizeof(name) || eq[1] == '\0') {
+            fprintf(stderr, "sluice serve: --live: '%s' is not NAME=INPUT\n", specs->items[i]);
+            return SLC_EINVAL;
+        }
+        memcpy(name, specs->items[i], nl);
+        name[nl] = '\0';
+        for (size_t j = 0; j < cs->n; j++) {
+            if (strcmp(cs->names[j], name) == 0) {
+                fprintf(stderr, "sluice serve: --live: channel '%s' given twice\n", name);
+                return SLC_EINVAL;
+            }
+        }
+        ret = start_one(cs, name, eq + 1, o, mirror, 0);
+    }
+    if (ret == 0 && test_input) {
+        struct slc_cli_live_opts t = *o;
+        t.format = "lavfi";
+        t.input_options.n = 0;
+        ret = start_one(cs, "test", test_input, &t, mirror, 1);
+    }
+    return ret;
+}
+
+int slc_cli_channels_mount(struct slc_cli_channels *cs, struct slc_origin *origin)
+{
+    return slc_origin_mount_live(origin, "live", cs->names, cs->stores, cs->n);
+}
+
+void slc_cli_channels_stop(struct slc_cli_channels *cs)
+{
+    for (size_t i = 0; i < cs->n; i++) {
+        slc_live_channel_request_stop(cs->ch[i]); /* all at once: they wind down together */
+    }
+    for (size_t i = 0; i < cs->n; i++) {
+        slc_live_channel_stop(cs->ch[i]);
+    }
+}
+
+void slc_cli_channels_free(struct slc_cli_channels *cs)
+{
+    for (size_t i = 0; i < cs->n; i++) {
+        slc_live_channel_free(&cs->ch[i]);
+    }
+    cs->n = 0;
+}

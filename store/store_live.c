@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/* Live window store: segment objects, the sliding window with its retention grace, and the
+ * playlists rendered at every segment end and swapped in atomically. */
+#include "store_live_priv.h"
+
+#include "slc_err.h"
+#include "slc_log.h"
+#include "slc_object.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_WINDOW 6
+#define DEFAULT_TARGET 2.0
+
+void slc_store_live_config_init(struct slc_store_live_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->name = "live";
+    c->window = DEFAULT_WINDOW;
+    c->target_duration = DEFAULT_TARGET;
+    c->type = SLC_PL_TYPE_NONE;
+    c->memory = 1;
+}
+
+void slc_store_live_seg_name(uint64_t seq, char *out, size_t cap)
+{
+    snprintf(out, cap, "seg%05" PRIu64 ".ts", seq);
+}
+
+static int check_config(const struct slc_store_live_config *c)
+{
+    const char *name = c->name ? c->name : "live";
+
+    if (c->window != 0 &&
+        (c->window < SLC_STORE_LIVE_WINDOW_MIN || c->window > SLC_STORE_LIVE_WINDOW_MAX)) {
+        slc_log_error("store: channel '%s': window %u out of range %d..%d", name, c->window,
+                      SLC_STORE_LIVE_WINDOW_MIN, SLC_STORE_LIVE_WINDOW_MAX);
+        return SLC_EINVAL;
+    }
+    if (c->type != SLC_PL_TYPE_NONE && c->type != SLC_PL_TYPE_EVENT) {
+        slc_log_error("store: channel '%s': a live playlist is sliding or EVENT", name);
+        return SLC_EINVAL;
+    }
+    if (!(c->target_duration >= 0 && c->target_duration <= 60) || c->dvr_sec < 0) {
+        slc_log_error("store: channel '%s': bad target duration or DVR window", name);
+        return SLC_EINVAL;
+    }
+    return 0;
+}
+
+static int copy_config(struct slc_store_live *s, const struct slc_store_live_config *c)
+{
+    s->cfg = *c;
+    s->cfg.window = c->window ? c->window : DEFAULT_WINDOW;
+    s->cfg.target_duration = c->target_duration > 0 ? c->target_duration : DEFAULT_TARGET;
+    s->name = strdup(c->name ? c->name : "live");
+    s->dir = c->dir ? strdup(c->dir) : NULL;
+    s->cfg.name = s->name;
+    s->cfg.dir = s->dir;
+    return s->name && (!c->dir || s->dir) ? 0 : SLC_ENOMEM;
+}
+
+int slc_store_live_new(const struct slc_store_live_config *c, struct slc_store_live **out)
+{
+    struct slc_store_live *s;
+    int ret = check_config(c);
+
+    *out = NULL;
+    if (ret < 0) {
+        return ret;
+    }
+    s = calloc(1, sizeof(*s));
+    if (!s) {
+        return SLC_ENOMEM;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    slc_pl_media_init(&s->pl);
+    s->fd = -1;
+    ret = copy_config(s, c);
+    s->pl.type = s->cfg.type;
+    if (ret == 0) {
+        ret = slc_store_live_disk_takeover(s);
+    }
+    if (ret < 0) {
+        slc_store_live_free(&s);
+        return ret;
+    }
+    *out = s;
+    return 0;
+}
+
+static void entry_clear(struct live_entry *e)
+{
+    slc_object_unref(&e->obj);
+    e->name[0] = '\0';
+}
+
+void slc_store_live_free(struct slc_store_live **pp)
+{
+    struct slc_store_live *s = *pp;
+
+    if (!s) {
+        return;
+    }
+    slc_store_live_disk_abort(s);
+    if (s->cur.obj) {
+        slc_object_fail(s->cur.obj, SLC_EINTR);
+    }
+    entry_clear(&s->cur);
+    for (size_t i = 0; i < s->n; i++) {
+        entry_clear(&s->e[i]);
+    }
+    free(s->e);
+    slc_object_unref(&s->media_obj);
+    slc_object_unref(&s->multi_obj);
+    slc_pl_media_deinit(&s->pl);
+    pthread_mutex_destroy(&s->lock);
+    free(s->name);
+    free(s->dir);
+    free(s);
+    *pp = NULL;
+}
+
+uint64_t slc_store_live_next_seq(const struct slc_store_live *s)
+{
+    return s->next_seq;
+}
+
+/* ---- sink: begin / write ---- */
+
+int slc_store_live_begin(void *opaque, uint64_t seq)
+{
+    struct slc_store_live *s = opaque;
+    struct live_entry cur = {0};
+    int ret;
+
+    cur.seq = seq;
+    slc_store_live_seg_name(seq, cur.name, sizeof(cur.name));
+    if (s->cfg.memory) {
+        ret = slc_object_new_growing(SLC_STORE_LIVE_SEGMENT_MAX, &cur.obj);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    pthread_mutex_lock(&s->lock);
+    if (s->cur.obj) {
+        slc_object_fail(s->cur.obj, SLC_EIO); /* abandoned: never listed */
+    }
+    entry_clear(&s->cur);
+    s->cur = cur;
+    pthread_mutex_unlock(&s->lock);
+    return slc_store_live_disk_begin(s);
+}
+
+int slc_store_live_write(void *opaque, const uint8_t *p, size_t n)
+{
+    struct slc_store_live *s = opaque;
+    int ret = 0;
+
+    if (s->cur.obj) {
+        ret = slc_object_append(s->cur.obj, p, n);
+        if (ret < 0) {
+            slc_log_error("store: channel '%s': append failed '%s': %s", s->name, s->cur.name,
+                          slc_strerror(ret));
+            return ret;
+        }
+    }
+    s->cur.bytes += n;
+    return slc_store_live_disk_write(s, p, n);
+}
+
+/* ---- playlists ---- */
+
+/* Render the multivariant playlist: BANDWIDTH is the peak segment bit rate so far (HLS-NOTES
+ * "Multivariant": peak including TS overhead), rewritten whenever the peak grows. */
+static int render_multi(struct slc_store_live *s, struct slc_buf *b)
+{
+    struct slc_pl_multivariant mv;
+    struct slc_pl_variant v;
+    int ret;
+
+    memset(&v, 0, sizeof(v));
+    v.uri = (char *)SLC_STORE_LIVE_MEDIA;
+    v.bandwidth = s->peak_bps ? s->peak_bps : 1;
+    v.average_bandwidth =
+        s->total_us > 0 ? (uint64_t)((double)s->total_bytes * 8e6 / (double)s->total_us) : 0;
+    v.codecs = s->desc.codecs[0] ? s->desc.codecs : NULL;
+    v.width = s->desc.width;
+    v.height = s->desc.height;
+    v.frame_rate = s->desc.frame_rate;
+    slc_pl_multi_init(&mv);
+    mv.independent_segments = s->desc.has_video;
+    ret = slc_pl_multi_add_variant(&mv, &v);
+    if (ret == 0) {
+        ret = slc_pl_multi_write(&mv, b);
+    }
+    slc_pl_multi_deinit(&mv);
+    return ret;
+}
+
+/* Put a rendered playlist where readers find it: a new immutable memory object swapped in
+ * under the lock (a reader holds the old or the new one, never a torn mix), and/or the file
+ * replaced atomically. */
+static int publish(struct slc_store_live *s, const char *file, struct slc_buf *b,
+                   struct slc_object **slot)
+{
+    struct slc_object *obj = NULL;
+    int ret = slc_store_live_disk_publish(s, file, b);
+
+    if (ret < 0 || !s->cfg.memory) {
+        return ret;
+    }
+    ret = slc_object_new_memory_copy(b->data, b->len, &obj);
+    if (ret < 0) {
+        return ret;
+    }
+    pthread_mutex_lock(&s->lock);
+    {
+        struct slc_object *old = *slot;
+        *slot = obj;
+        obj = old;
+    }
+    pthread_mutex_unlock(&s->lock);
+    slc_object_unref(&obj);
+    return 0;
+}
+
+int slc_store_live_publish_media(struct slc_store_live *s)
+{
+    struct slc_buf b;
+    char why[256] = "";
+    int ret;
+
+    slc_buf_init(&b, 0);
+    ret = slc_pl_media_write(&s->pl, NULL, &b);
+    if (ret == SLC_EPROTO) {
+        slc_pl_media_check(&s->pl, why, sizeof(why));
+        slc_log_error("store: channel '%s': playlist rule violated: %s", s->name, why);
+    }
+    if (ret == 0) {
+        ret = publish(s, SLC_STORE_LIVE_MEDIA, &b, &s->media_obj);
+    }
+    pthread_mutex_lock(&s->lock);
+    s->pub_msn = s->pl.media_sequence;
+    s->pub_dsn = s->pl.discontinuity_sequence;
+    s->pub_target = s->pl.target_duration;
+    pthread_mutex_unlock(&s->lock);
+    slc_buf_deinit(&b);
+    return ret;
+}
+
+int slc_store_live_publish_multi(struct slc_store_live *s)
+{
+    struct slc_buf b;
+    int ret;
+
+    slc_buf_init(&b, 0);
+    ret = render_multi(s, &b);
+    if (ret == 0) {
+        ret = publish(s, SLC_STORE_LIVE_MULTI, &b, &s->multi_obj);
+    }
+    slc_buf_deinit(&b);
+    return ret;
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/* Live window store, disk side: segments written under a dot-name and renamed once complete,
+ * playlists replaced atomically, dropped segments deleted, and a previous run's playlist
+ * taken over so a restart continues its numbering (HLS-NOTES: SRS and MediaMTX restart at
+ * 0 and players stall). A SIGKILL at any moment leaves a playlist listing complete files. */
+#include "store_live_priv.h"
+
+#include "slc_err.h"
+#include "slc_file.h"
+#include "slc_log.h"
+#include "slc_object.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OLD_PLAYLIST_MAX (16 * 1024 * 1024)
+
+static int io_error(const char *call, const char *path, int errnum)
+{
+    int err = slc_err_from_errno(errnum);
+
+    slc_log_error("store: %s failed '%s': %s", call, path, strerror(errnum));
+    return err == SLC_ENOENT ? SLC_EIO : err;
+}
+
+static int path_of(const struct slc_store_live *s, const char *name, int tmp, char *out, size_t cap)
+{
+    char tname[LIVE_NAME_CAP + 8];
+
+    if (tmp) {
+        /* a dot-name while incomplete: static servers and uploaders skip it */
+        snprintf(tname, sizeof(tname), ".%s.tmp", name);
+        name = tname;
+    }
+    return slc_file_join(out, cap, s->dir, name);
+}
+
+/* Read the whole file at `path` (at most OLD_PLAYLIST_MAX). NULL when absent or unreadable. */
+static char *read_text(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *text;
+
+    if (!f) {
+        return NULL;
+    }
+    text = malloc(OLD_PLAYLIST_MAX);
+    *len = text ? fread(text, 1, OLD_PLAYLIST_MAX, f) : 0;
+    fclose(f);
+    return text;
+}
+
+/* Remove the temporary files of segments a killed run was writing. */
+static void remove_temporaries(const struct slc_store_live *s)
+{
+    DIR *d = opendir(s->dir);
+    struct dirent *de;
+    char path[LIVE_PATH_CAP];
+
+    while (d && (de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (strncmp(de->d_name, ".seg", 4) == 0 && n > 8 &&
+            strcmp(de->d_name + n - 4, ".tmp") == 0 &&
+            slc_file_join(path, sizeof(path), s->dir, de->d_name) == 0) {
+            unlink(path);
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+}
+
+/* One entry per segment the old playlist lists; in memory mode its file backs the object. */
+static int adopt_segments(struct slc_store_live *s)
+{
+    char path[LIVE_PATH_CAP];
+
+    s->e = calloc(s->pl.nsegs ? s->pl.nsegs : 1, sizeof(*s->e));
+    if (!s->e) {
+        return SLC_ENOMEM;
+    }
+    s->cap = s->pl.nsegs ? s->pl.nsegs : 1;
+    for (size_t i = 0; i < s->pl.nsegs; i++) {
+        struct live_entry *e = &s->e[s->n++];
+        e->seq = s->pl.media_sequence + i;
+        e->duration_us = s->pl.segs[i].duration_us;
+        snprintf(e->name, sizeof(e->name), "%s", s->pl.segs[i].uri);
+        if (s->cfg.memory && !strchr(e->name, '/') &&
+            path_of(s, e->name, 0, path, sizeof(path)) == 0) {
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd >= 0 && slc_object_new_file(fd, &e->obj) < 0) {
+                e->obj = NULL;
+            }
+        }
+    }
+    return 0;
+}
+
+int slc_store_live_disk_takeover(struct slc_store_live *s)
+{
+    char path[LIVE_PATH_CAP], why[256] = "";
+    struct slc_pl_multivariant mv;
+    size_t len = 0;
+    char *text;
+    int ret;
+
+    if (!s->dir) {
+        return 0;
+    }
+    ret = slc_file_mkdirs(s->dir);
+    if (ret < 0) {
+        return ret == SLC_ENOENT ? SLC_EIO : ret;
+    }
+    remove_temporaries(s);
+    if (path_of(s, SLC_STORE_LIVE_MEDIA, 0, path, sizeof(path)) < 0 ||
+        !(text = read_text(path, &len))) {
+        return 0;
+    }
+    slc_pl_multi_init(&mv);
+    ret = slc_pl_parse(text, len, &s->pl, &mv, why, sizeof(why));
+    slc_pl_multi_deinit(&mv);
+    free(text);
+    if (ret != SLC_PL_KIND_MEDIA) {
+        slc_log_warn("store: channel '%s': ignoring unreadable '%s' (%s); starting at 0", s->name,
+                     path, why);
+        slc_pl_media_deinit(&s->pl);
+        s->pl.type = s->cfg.type;
+        return 0;
+    }
+    s->pl.endlist = 0;
+    s->pl.version = 0;
+    s->pl.type = s->cfg.type;
+    s->target_fixed = 1;
+    s->next_seq = s->pl.media_sequence + s->pl.nsegs;
+    slc_log_info("store: channel '%s': continuing '%s' at media sequence %llu", s->name, path,
+                 (unsigned long long)s->next_seq);
+    return adopt_segments(s);
+}
+
+int slc_store_live_disk_begin(struct slc_store_live *s)
+{
+    char path[LIVE_PATH_CAP];
+
+    if (!s->dir) {
+        return 0;
+    }
+    slc_store_live_disk_abort(s);
+    if (path_of(s, s->cur.name, 1, path, sizeof(path)) < 0) {
+        return SLC_ELIMIT;
+    }
+    s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    return s->fd < 0 ? io_error("open", path, errno) : 0;
+}
+
+int slc_store_live_disk_write(struct slc_store_live *s, const uint8_t *p, size_t n)
+{
+    while (s->fd >= 0 && n > 0) {
+        ssize_t w = write(s->fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return io_error("write", s->cur.name, errno);
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int slc_store_live_disk_end(struct slc_store_live *s)
+{
+    char tmp[LIVE_PATH_CAP], path[LIVE_PATH_CAP];
+    int fd = s->fd;
+
+    if (fd < 0) {
+        return 0;
+    }
+    s->fd = -1;
+    if (path_of(s, s->cur.name, 1, tmp, sizeof(tmp)) < 0 ||
+        path_of(s, s->cur.name, 0, path, sizeof(path)) < 0) {
+        close(fd);
+        return SLC_ELIMIT;
+    }
+    if (close(fd) < 0) {
+        return io_error("close", tmp, errno);
+    }
+    return rename(tmp, path) < 0 ? io_error("rename", path, errno) : 0;
+}
+
+void slc_store_live_disk_abort(struct slc_store_live *s)
+{
+    char tmp[LIVE_PATH_CAP];
+
+    if (s->fd < 0) {
+        return;
+    }
+    close(s->fd);
+    s->fd = -1;
+    if (path_of(s, s->cur.name, 1, tmp, sizeof(tmp)) == 0) {
+        unlink(tmp);
+    }
+}
+
+void slc_store_live_disk_remove(struct slc_store_live *s, const char *name)
+{
+    char path[LIVE_PATH_CAP];
+
+    if (s->dir && !strchr(name, '/') && path_of(s, name, 0, path, sizeof(path)) == 0) {
+        unlink(path);
+    }
+}
+
+int slc_store_live_disk_publish(struct slc_store_live *s, const char *file, const struct slc_buf *b)
+{
+    char path[LIVE_PATH_CAP];
+
+    if (!s->dir) {
+        return 0;
+    }
+    if (path_of(s, file, 0, path, sizeof(path)) < 0) {
+        return SLC_ELIMIT;
+    }
+    return slc_file_write_atomic(path, b->data, b->len);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal state of the live window store, shared by store_live.c (window, objects,
+ * playlists) and store_live_disk.c (files, taking over a previous run's playlist). */
+#ifndef SLC_STORE_LIVE_PRIV_H
+#define SLC_STORE_LIVE_PRIV_H
+
+#include "slc_store_live.h"
+
+#include <pthread.h>
+
+#define LIVE_NAME_CAP 64
+#define LIVE_PATH_CAP 4096
+
+/* One segment: listed, retained (out of the playlist, still fetchable) or open. */
+struct live_entry {
+    uint64_t seq;
+    char name[LIVE_NAME_CAP];
+    int64_t duration_us;
+    uint64_t bytes;
+    struct slc_object *obj; /* memory mode: the bytes; NULL otherwise (and for taken-over) */
+    int64_t drop_at_us;     /* retained: delete once the stream clock passes this */
+};
+
+struct slc_store_live {
+    struct slc_store_live_config cfg; /* strings owned below */
+    char *name, *dir;
+    pthread_mutex_t lock; /* guards entries, cur, the playlist objects and stats */
+
+    /* Ingest thread only (no lock needed to read them there). */
+    struct slc_pl_media pl;          /* the listed segments */
+    struct slc_seg_stream_desc desc; /* from describe() */
+    int64_t clock_us;                /* media time completed by this store (sum of EXTINFs) */
+    int target_fixed;                /* target decided (first segment, or taken over) */
+    uint64_t next_seq;
+    int fd; /* disk: the open segment's temporary file */
+    uint64_t total_bytes;
+    int64_t total_us;
+
+    /* Shared with readers (under lock). */
+    struct live_entry *e; /* retained first, then listed (same order as pl.segs) */
+    size_t n, cap, nretained;
+    struct live_entry cur; /* the open segment; cur.name[0] == '\0' when none */
+    struct slc_object *media_obj, *multi_obj;
+    uint64_t segments, peak_bps;
+    int ended;
+    uint64_t pub_msn, pub_dsn; /* sequences of the published media playlist */
+    int pub_target;
+};
+
+/** Format the file name of segment `seq` ("seg00042.ts"). */
+void slc_store_live_seg_name(uint64_t seq, char *out, size_t cap);
+
+/* The sink's halves (store_live.c begin/write and playlist publishing). */
+int slc_store_live_begin(void *opaque, uint64_t seq);
+int slc_store_live_write(void *opaque, const uint8_t *p, size_t n);
+int slc_store_live_publish_media(struct slc_store_live *s);
+int slc_store_live_publish_multi(struct slc_store_live *s);
+
+/* Disk side (store_live_disk.c); every function is a no-op without s->dir. */
+int slc_store_live_disk_takeover(struct slc_store_live *s);
+int slc_store_live_disk_begin(struct slc_store_live *s);
+int slc_store_live_disk_write(struct slc_store_live *s, const uint8_t *p, size_t n);
+int slc_store_live_disk_end(struct slc_store_live *s);
+void slc_store_live_disk_abort(struct slc_store_live *s);
+void slc_store_live_disk_remove(struct slc_store_live *s, const char *name);
+int slc_store_live_disk_publish(struct slc_store_live *s, const char *file,
+                                const struct slc_buf *b);
+
+#endif

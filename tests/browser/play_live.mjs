@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// Browser test: hls.js in headless Chromium (Debian's /usr/bin/chromium via playwright-core)
+// plays a live channel of `sluice serve --live` fed by the ffmpeg CLI over UDP for >= 30 s
+// without a stall or any hls.js error and reports its latency (hls.latency); then the encoder
+// is stopped and restarted and playback must resume.
+//
+//   SLUICE_BIN=build/sluice SLUICE_SOURCE_DIR=. node play_live.mjs [--json FILE]
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import dgram from 'node:dgram';
+import path from 'node:path';
+
+const src = process.env.SLUICE_SOURCE_DIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const require = createRequire(path.join(src, 'package.json'));
+const { chromium } = require('playwright-core');
+const bin = process.env.SLUICE_BIN;
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
+const procs = [];
+
+let passed = 0, failed = 0;
+function check(desc, cond, detail) {
+  if (cond) { passed++; console.log(`ok - ${desc}`); }
+  else { failed++; console.log(`not ok - ${desc}${detail ? `\n#   ${detail}` : ''}`); }
+}
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+function freeUdpPort() {
+  return new Promise(resolve => {
+    const s = dgram.createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+function startEncoder(port, extra = []) {
+  const p = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-c:v', 'libx264', '-preset', 'ultrafast',
+    '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-b:v', '1M',
+    '-c:a', 'aac', '-b:a', '96k', ...extra, '-f', 'mpegts', `udp://127.0.0.1:${port}?pkt_size=1316`],
+  { stdio: ['ignore', 'ignore', 'inherit'] });
+  procs.push(p);
+  return p;
+}
+
+function stopProc(p, sig = 'SIGINT') {
+  return new Promise(resolve => {
+    if (p.exitCode !== null || p.signalCode !== null) { resolve(p.exitCode ?? p.signalCode); return; }
+    p.removeAllListeners('exit');
+    p.on('exit', (code, s) => resolve(code === null ? s : code));
+    p.kill(sig);
+  });
+}
+
+function startSluice(args) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    procs.push(proc);
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('sluice did not start')), 10000);
+    proc.stdout.on('data', d => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) { clearTimeout(timer); resolve({ proc, base: m[1] }); }
+    });
+    proc.on('exit', code => reject(new Error(`sluice exited ${code}`)));
+  });
+}
+
+async function segmentsListed(url) {
+  try { return ((await (await fetch(url)).text()).match(/^#EXTINF/gm) || []).length; } catch { return 0; }
+}
+
+const median = a => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+
+async function main() {
+  const port = await freeUdpPort();
+  const s = await startSluice(['--live', `cam=udp://127.0.0.1:${port}`, '--io-timeout', '2', '--reconnect-max', '1']);
+  const playlist = `${s.base}/live/cam/stream.m3u8`;
+  let enc = startEncoder(port);
+  const t0 = Date.now();
+  while (await segmentsListed(playlist) < 3 && Date.now() - t0 < 20000) await sleep(100);
+  const firstThree = (Date.now() - t0) / 1000;
+  check(`3 segments listed ${firstThree.toFixed(1)} s after the encoder started`, firstThree < 20);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required'],
+  });
+  const result = { first_three_s: firstThree };
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', e => console.log(`# page error: ${e}`));
+    await page.goto(`${s.base}/?src=${encodeURIComponent('/live/cam/index.m3u8')}`);
+    await page.waitForFunction(() => window.sluice && window.sluice.hls, null, { timeout: 10000 });
+    await page.evaluate(() => {
+      const v = document.getElementById('video');
+      v.muted = true;
+      window.liveLog = { waiting: 0 };
+      v.addEventListener('waiting', () => { if (v.currentTime > 0) window.liveLog.waiting++; });
+      v.play().catch(() => {});
+    });
+    await page.waitForFunction(() => document.getElementById('video').currentTime > 0.5, null, { timeout: 30000 });
+    // steady phase: >= 30 s of playback, sampling latency and progress every second
+    const lat = [];
+    let lastT = await page.evaluate(() => document.getElementById('video').currentTime);
+    let stuck = 0;
+    for (let i = 0; i < 32; i++) {
+      await sleep(1000);
+      const st = await page.evaluate(() => ({ t: document.getElementById('video').currentTime, lat: window.sluice.hls.latency }));
+      if (st.t <= lastT + 0.2) stuck++;
+      lastT = st.t;
+      if (Number.isFinite(st.lat) && st.lat > 0) lat.push(st.lat);
+    }
+    const steady = await page.evaluate(() => ({ errors: window.sluice.errors.slice(), waiting: window.liveLog.waiting }));
+    result.latency_median_s = median(lat);
+    result.latency_min_s = Math.min(...lat);
+    result.latency_max_s = Math.max(...lat);
+    console.log(`# hls.js latency over 32 s: median ${median(lat).toFixed(2)} s (min ${Math.min(...lat).toFixed(2)}, max ${Math.max(...lat).toFixed(2)})`);
+    check('plays 32 s of live without a stall', stuck === 0 && steady.waiting === 0, `stuck samples ${stuck}, waiting events ${steady.waiting}`);
+    check('zero hls.js errors while playing', steady.errors.length === 0, steady.errors.join(' | '));
+    check('latency reported', lat.length > 20);
+    // fault: the encoder stops for 6 s and comes back with another clock
+    await stopProc(enc);
+    await sleep(6000);
+    const before = await page.evaluate(() => document.getElementById('video').currentTime);
+    enc = startEncoder(port, ['-output_ts_offset', '3000']);
+    const tr = Date.now();
+    let resumed = null;
+    while (Date.now() - tr < 40000) {
+      await sleep(200);
+      const t = await page.evaluate(() => document.getElementById('video').currentTime);
+      if (t > before + 1.0) { resumed = (Date.now() - tr) / 1000; break; }
+    }
+    result.resume_s = resumed;
+    check(`playback resumes after the encoder restart (${resumed === null ? 'never' : resumed.toFixed(1) + ' s'})`, resumed !== null);
+    await sleep(8000);
+    const after = await page.evaluate(() => ({ t: document.getElementById('video').currentTime, errors: window.sluice.errors.slice() }));
+    check('keeps playing after the restart', after.t > before + 5, `currentTime ${after.t}, before ${before}`);
+    const fatal = after.errors.filter(e => /fatal/i.test(e) && !/fatal[=:]\s*false/i.test(e));
+    result.errors_during_outage = after.errors.slice(steady.errors.length);
+    console.log(`# hls.js errors around the outage: ${result.errors_during_outage.join(' | ') || 'none'}`);
+    check('no fatal hls.js error around the outage', fatal.length === 0, fatal.join(' | '));
+  } finally {
+    await browser.close();
+    await stopProc(enc);
+    check('sluice exits 0 on SIGTERM', (await stopProc(s.proc, 'SIGTERM')) === 0);
+  }
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result));
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch(e => {
+  console.log(`not ok - ${e.stack || e}`);
+  for (const p of procs) { try { p.kill('SIGKILL'); } catch { /* gone */ } }
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Live cases: the ffmpeg CLI (an encoder no one here wrote) pushes a lavfi source into
+# `sluice serve --live` or `sluice live` over UDP, SRT or RTMP; node live_watch.mjs polls the
+# playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
+# encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
+# `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
+#   live_case.sh udp|wrap|srt|rtmp|live_kill
+set -uo pipefail
+case_name=${1:?case}
+BIN=${SLUICE_BIN:?}
+SRC=${SLUICE_SRC:?}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-live.XXXXXX")
+PASSED=0
+FAILED=0
+PIDS=()
+
+cleanup() {
+    for p in "${PIDS[@]}"; do
+        kill -KILL "$p" 2>/dev/null
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $1"; [[ $# -gt 1 ]] && echo "#   $2"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d" "command: $*"; fi; }
+
+free_port() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"; }
+now_ms() { date +%s%3N; }
+
+# encoder_start URL FORMAT [EXTRA ARGS...]: ffmpeg from lavfi, real time, 2 s GOP; sets ENC.
+encoder_start() {
+    local url=$1 fmt=$2
+    shift 2
+    ffmpeg -nostdin -v error -re -f lavfi -i testsrc2=size=640x360:rate=30 \
+        -f lavfi -i sine=frequency=440:sample_rate=48000 \
+        -c:v libx264 -preset ultrafast -tune zerolatency -g 60 -keyint_min 60 -sc_threshold 0 \
+        -b:v 1M -c:a aac -b:a 96k "$@" -f "$fmt" "$url" 2>>"$WORK/encoder.err" &
+    ENC=$!
+    PIDS+=("$ENC")
+    echo "start $(now_ms)" >>"$WORK/events"
+}
+
+encoder_stop() {
+    echo "stop $(now_ms)" >>"$WORK/events"
+    kill -INT "$ENC" 2>/dev/null
+    wait "$ENC" 2>/dev/null
+}
+
+# serve_start ARGS...: sluice serve on an ephemeral port; sets SERVER and BASE.
+serve_start() {
+    "$BIN" serve --listen 127.0.0.1:0 --quiet --access-log off "$@" \
+        >"$WORK/server.out" 2>"$WORK/server.err" &
+    SERVER=$!
+    PIDS+=("$SERVER")
+    local port=
+    for _ in $(seq 1 100); do
+        port=$(sed -n 's|^sluice: listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/server.out" 2>/dev/null)
+        [[ -n $port ]] && break
+        sleep 0.1
+    done
+    [[ -n $port ]] || { echo "# server did not start"; cat "$WORK/server.err"; exit 1; }
+    BASE=http://127.0.0.1:$port
+}
+
+serve_stop() {
+    kill -TERM "$SERVER"
+    wait "$SERVER"
+    check "sluice serve exits 0 on SIGTERM" test $? -eq 0
+}
+
+watch_start() {
+    node "$SRC/tests/live/live_watch.mjs" "$1" --events "$WORK/events" --out "$WORK/watch.json" \
+        "${@:2}" >"$WORK/watch.out" 2>&1 &
+    WATCH=$!
+    PIDS+=("$WATCH")
+}
+
+watch_end() {
+    kill -TERM "$WATCH"
+    wait "$WATCH"
+    local rc=$?
+    sed 's/^/  watch: /' "$WORK/watch.out"
+    check "live_watch: every poll valid" test "$rc" -eq 0
+}
+
+wait_segments() { # URL N TIMEOUT_S: until the playlist lists N segments
+    for _ in $(seq 1 $(($3 * 10))); do
+        [[ $(curl -s "$1" | grep -c '^#EXTINF') -ge $2 ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Segments of the final playlist are fetchable and decode without an error line.
+check_playable() {
+    local base=$1 last
+    last=$(curl -s "$base/stream.m3u8" | grep -v '^#' | tail -1)
+    check "last segment fetchable ($last)" curl -sf -o "$WORK/last.ts" "$base/$last"
+    local errs
+    errs=$(ffmpeg -nostdin -v error -i "$WORK/last.ts" -f null - 2>&1 | head -3)
+    check "last segment decodes silently" test -z "$errs"
+    check "multivariant has CODECS and RESOLUTION" \
+        bash -c "curl -s '$base/index.m3u8' | grep -q 'CODECS=\"avc1.*mp4a.40.2\",RESOLUTION=640x360'"
+}
+
+case_udp() {
+    local port bad
+    port=$(free_port SOCK_DGRAM)
+    bad=$(free_port SOCK_STREAM)
+    serve_start --live "cam=udp://127.0.0.1:$port" --io-timeout 2 \
+        --live "bad=rtmp://127.0.0.1:$bad/live/none" --reconnect-max 2
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
+    watch_start "$BASE/live/cam/stream.m3u8" --min-discontinuities 1
+    check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    sleep 12
+    encoder_stop
+    sleep 7 # stall: the playlist stops growing and stays valid
+    # restarted with a timestamp jump (a new encoder process with another clock)
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts -output_ts_offset 5000
+    sleep 16
+    check_playable "$BASE/live/cam"
+    check "bad channel: 503 until it has segments" \
+        test "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/live/bad/stream.m3u8")" = 503
+    check "bad channel: one clear log line naming its input" \
+        grep -q "live input 'rtmp://127.0.0.1:$bad/live/none' unavailable" "$WORK/server.err"
+    check "player list names both channels" \
+        bash -c "curl -s '$BASE/_streams.json' >'$WORK/streams.json' && grep -q 'live/cam/index.m3u8' '$WORK/streams.json' && grep -q 'live/bad/index.m3u8' '$WORK/streams.json'"
+    encoder_stop
+    watch_end
+    serve_stop
+}
+
+case_wrap() {
+    local port
+    port=$(free_port SOCK_DGRAM)
+    serve_start --live "cam=udp://127.0.0.1:$port" --io-timeout 2
+    # 95440 s: the 33-bit 90 kHz clock (95443.7 s) wraps about 4 s in
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts -output_ts_offset 95440
+    watch_start "$BASE/live/cam/stream.m3u8"
+    sleep 22
+    local durs
+    durs=$(curl -s "$BASE/live/cam/stream.m3u8" | sed -n 's/^#EXTINF:\([0-9.]*\),.*/\1/p' | tr '\n' ' ')
+    check "segment durations stay true across the wrap ($durs)" \
+        python3 -c "import sys; d=[float(x) for x in sys.argv[1:]]; sys.exit(not (len(d)>=5 and all(1.5<=x<=2.5 for x in d[:-1])))" $durs
+    check "no discontinuity for a wrap" \
+        bash -c "! curl -s '$BASE/live/cam/stream.m3u8' | grep -q '^#EXT-X-DISCONTINUITY$'"
+    check_playable "$BASE/live/cam"
+    encoder_stop
+    watch_end
+    serve_stop
+}
+
+case_srt() {
+    local port
+    port=$(free_port SOCK_DGRAM)
+    serve_start --live "cam=srt://127.0.0.1:$port?mode=listener" --io-timeout 3
+    sleep 0.5
+    encoder_start "srt://127.0.0.1:$port?mode=caller" mpegts
+    watch_start "$BASE/live/cam/stream.m3u8"
+    check "3 segments listed within 14 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 14
+    sleep 6
+    check_playable "$BASE/live/cam"
+    encoder_stop
+    watch_end
+    serve_stop
+}
+
+case_rtmp() {
+    local port
+    port=$(free_port SOCK_STREAM)
+    serve_start --live "x=rtmp://127.0.0.1:$port/live/x" --input-option listen=1 --io-timeout 3
+    sleep 0.5
+    encoder_start "rtmp://127.0.0.1:$port/live/x" flv
+    watch_start "$BASE/live/x/stream.m3u8"
+    check "3 segments listed within 14 s" wait_segments "$BASE/live/x/stream.m3u8" 3 14
+    sleep 6
+    check_playable "$BASE/live/x"
+    encoder_stop
+    watch_end
+    serve_stop
+}
+
+# Every URI the playlist on disk lists is a complete file.
+listed_exist() {
+    local d=$1 u
+    for u in $(grep -v '^#' "$d/stream.m3u8"); do
+        [[ -s $d/$u ]] || return 1
+    done
+    ffmpeg -nostdin -v error -i "$d/$(grep -v '^#' "$d/stream.m3u8" | tail -1)" -f null - 2>&1 | grep -q . && return 1
+    return 0
+}
+
+case_live_kill() {
+    local port out=$WORK/out
+    port=$(free_port SOCK_DGRAM)
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
+    "$BIN" live "udp://127.0.0.1:$port" "$out" --quiet --io-timeout 2 2>>"$WORK/live.err" &
+    local live=$!
+    PIDS+=("$live")
+    watch_start "$out/stream.m3u8" --min-discontinuities 2
+    check "3 segments on disk within 12 s" wait_segments_file "$out" 3 12
+    local first_seq
+    for round in 1 2; do
+        sleep $((3 + round * 2)).$((RANDOM % 10))
+        kill -KILL "$live"
+        wait "$live" 2>/dev/null
+        echo "stop $(now_ms)" >>"$WORK/events" # no growth expected while sluice is down
+        check "after SIGKILL $round: playlist lists only complete, decodable files" listed_exist "$out"
+        first_seq=$(grep -v '^#' "$out/stream.m3u8" | tail -1)
+        "$BIN" live "udp://127.0.0.1:$port" "$out" --quiet --io-timeout 2 2>>"$WORK/live.err" &
+        live=$!
+        PIDS+=("$live")
+        echo "start $(now_ms)" >>"$WORK/events"
+        sleep 8
+        check "restart $round continues after $first_seq with a discontinuity" \
+            bash -c "grep -A3 '^#EXT-X-DISCONTINUITY$' '$out/stream.m3u8' | grep -q '^seg' && ! grep -q '^seg00000.ts' '$out/stream.m3u8'"
+    done
+    kill -INT "$live"
+    wait "$live"
+    check "sluice live exits 0 on SIGINT" test $? -eq 0
+    check "ENDLIST after SIGINT" grep -q '^#EXT-X-ENDLIST' "$out/stream.m3u8"
+    encoder_stop
+    watch_end
+    check "no stray temporary files" test -z "$(find "$out" -name '.*.tmp')"
+}
+
+wait_segments_file() {
+    for _ in $(seq 1 $(($3 * 10))); do
+        [[ -f $1/stream.m3u8 && $(grep -c '^#EXTINF' "$1/stream.m3u8") -ge $2 ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+"case_$case_name"
+echo "# $case_name: $PASSED passed, $FAILED failed"
+if [[ $FAILED -gt 0 ]]; then
+    echo "# server log:"; sed 's/^/#   /' "$WORK/server.err" 2>/dev/null | tail -20
+    echo "# encoder log:"; sed 's/^/#   /' "$WORK/encoder.err" 2>/dev/null | tail -5
+    exit 1
+fi
+exit 0

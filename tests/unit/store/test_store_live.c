@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the live window store: sliding, sequences, retention, memory bound, fixed
+ * target, EVENT/DVR, growing segments, disk mirror and takeover, concurrent readers. Every
+ * published playlist is parsed back and must pass slc_pl_media_check and
+ * slc_pl_media_check_update against the one before. */
+#include "slc_test.h"
+
+#include "slc_err.h"
+#include "slc_log.h"
+#include "slc_object.h"
+#include "slc_store_live.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct harness {
+    struct slc_store_live *s;
+    struct slc_seg_sink sink;
+    struct slc_pl_media prev;
+    int have_prev;
+    uint64_t seq;
+};
+
+static void h_open(struct harness *h, const struct slc_store_live_config *c)
+{
+    memset(h, 0, sizeof(*h));
+    slc_pl_media_init(&h->prev);
+    SLC_CHECK_INT_EQ(slc_store_live_new(c, &h->s), 0);
+    h->sink = slc_store_live_sink(h->s);
+    h->seq = slc_store_live_next_seq(h->s);
+}
+
+static void h_close(struct harness *h)
+{
+    slc_store_live_free(&h->s);
+    slc_pl_media_deinit(&h->prev);
+}
+
+/* Parse the published media playlist, check it and its update from the previous one. */
+static void h_check_playlist(struct harness *h)
+{
+    struct slc_object *o = NULL;
+    struct slc_pl_media pl;
+    const void *p;
+    size_t n;
+    char why[256] = "";
+
+    if (!SLC_CHECK_INT_EQ(slc_store_live_lookup(h->s, "stream.m3u8", &o), 0)) {
+        return;
+    }
+    SLC_CHECK_INT_EQ(slc_object_peek(o, 0, &p, &n), 0);
+    slc_pl_media_init(&pl);
+    SLC_CHECK_INT_EQ(slc_pl_parse(p, n, &pl, NULL, why, sizeof(why)), SLC_PL_KIND_MEDIA);
+    if (!SLC_CHECK_INT_EQ(slc_pl_media_check(&pl, why, sizeof(why)), 0)) {
+        fprintf(stderr, "    %s\n", why);
+    }
+    if (h->have_prev &&
+        !SLC_CHECK_INT_EQ(slc_pl_media_check_update(&h->prev, &pl, why, sizeof(why)), 0)) {
+        fprintf(stderr, "    %s\n", why);
+    }
+    slc_pl_media_deinit(&h->prev);
+    h->prev = pl;
+    h->have_prev = 1;
+    slc_object_unref(&o);
+}
+
+/* One segment of `dur_ms` with 1000 bytes (written in two chunks). */
+static void h_segment(struct harness *h, int64_t dur_ms, int disc, int check)
+{
+    static const uint8_t bytes[500];
+    struct slc_seg_segment_info info = {0};
+
+    SLC_CHECK_INT_EQ(h->sink.ops->begin(h->sink.opaque, h->seq), 0);
+    SLC_CHECK_INT_EQ(h->sink.ops->write(h->sink.opaque, bytes, sizeof(bytes)), 0);
+    SLC_CHECK_INT_EQ(h->sink.ops->write(h->sink.opaque, bytes, sizeof(bytes)), 0);
+    info.seq = h->seq++;
+    info.duration_us = dur_ms * 1000;
+    info.bytes = 1000;
+    info.discontinuity = disc;
+    info.wallclock_ms = 1700000000000LL + (int64_t)info.seq * 2000;
+    SLC_CHECK_INT_EQ(h->sink.ops->end(h->sink.opaque, &info), 0);
+    if (check) {
+        h_check_playlist(h);
+    }
+}
+
+static int fetchable(struct harness *h, uint64_t seq)
+{
+    struct slc_object *o = NULL;
+    char name[32];
+    int ret;
+
+    snprintf(name, sizeof(name), "seg%05llu.ts", (unsigned long long)seq);
+    ret = slc_store_live_lookup(h->s, name, &o);
+    slc_object_unref(&o);
+    return ret == 0;
+}
+
+static void cfg_default(struct slc_store_live_config *c)
+{
+    slc_store_live_config_init(c);
+    c->name = "t";
+}
+
+static void test_window_sliding(void)
+{
+    struct slc_store_live_config c;
+    struct slc_store_live_stats st;
+    struct harness h;
+    struct slc_object *o = NULL;
+
+    cfg_default(&c);
+    h_open(&h, &c);
+    SLC_CHECK_INT_EQ(slc_store_live_lookup(h.s, "stream.m3u8", &o), SLC_EAGAIN);
+    for (int i = 0; i < 20; i++) {
+        h_segment(&h, 2000, 0, 1);
+    }
+    slc_store_live_stats(h.s, &st);
+    SLC_CHECK_INT_EQ(st.listed, 6);
+    SLC_CHECK_INT_EQ(st.media_sequence, 14);
+    SLC_CHECK_INT_EQ(h.prev.nsegs, 6);
+    SLC_CHECK_INT_EQ(h.prev.media_sequence, 14);
+    SLC_CHECK_INT_EQ(h.prev.type, SLC_PL_TYPE_NONE);
+    SLC_CHECK(h.prev.segs[0].program_date_time_ms == 1700000000000LL + 14 * 2000);
+    SLC_CHECK(!h.prev.endlist);
+    SLC_CHECK_INT_EQ(slc_store_live_lookup(h.s, "index.m3u8", &o), 0);
+    slc_object_unref(&o);
+    SLC_CHECK_INT_EQ(h.sink.ops->finish(h.sink.opaque, 1), 0);
+    h_check_playlist(&h);
+    SLC_CHECK(h.prev.endlist);
+    h_close(&h);
+}
+
+static void test_discontinuity_sequence(void)
+{
+    struct slc_store_live_config c;
+    struct harness h;
+
+    cfg_default(&c);
+    h_open(&h, &c);
+    for (int i = 0; i < 12; i++) {
+        h_segment(&h, 2000, i == 3 || i == 5, 1);
+        /* RFC 8216 6.2.2: one per removed discontinuity */
+        SLC_CHECK_INT_EQ(h.prev.discontinuity_sequence, (i >= 9) + (i >= 11));
+    }
+    h_close(&h);
+}
+
+static void test_retention(void)
+{
+    struct slc_store_live_config c;
+    struct harness h;
+
+    cfg_default(&c);
+    h_open(&h, &c);
+    for (int i = 0; i < 7; i++) {
+        h_segment(&h, 2000, 0, 1);
+    }
+    SLC_CHECK_INT_EQ(h.prev.media_sequence, 1);
+    SLC_CHECK(fetchable(&h, 0)); /* out of the playlist, still fetchable */
+    /* grace: the playlist's duration (12 s) plus its own (2 s) after removal */
+    for (int i = 0; i < 6; i++) {
+        h_segment(&h, 2000, 0, 1);
+        SLC_CHECK(fetchable(&h, 0));
+    }
+    h_segment(&h, 2000, 0, 1);
+    SLC_CHECK(!fetchable(&h, 0));
+    SLC_CHECK(fetchable(&h, 1));
+    h_close(&h);
+}
+
+static void test_memory_bound(void)
+{
+    struct slc_store_live_config c;
+    struct slc_store_live_stats st;
+    struct harness h;
+
+    cfg_default(&c);
+    h_open(&h, &c);
+    for (int i = 0; i < 5000; i++) {
+        h_segment(&h, 2000, i % 100 == 7, 1);
+    }
+    slc_store_live_stats(h.s, &st);
+    SLC_CHECK_INT_EQ(st.segments, 5000);
+    SLC_CHECK_INT_EQ(st.listed, 6);
+    SLC_CHECK(st.retained <= 8);
+    SLC_CHECK(st.bytes_held <= 14 * 1000);
+    SLC_CHECK_INT_EQ(st.media_sequence, 4994);
+    SLC_CHECK_INT_EQ(st.discontinuity_sequence, 50);
+    h_close(&h);
+}
+
+static void test_target_fixed(void)
+{
+    struct slc_store_live_config c;
+    struct harness h;
+
+    cfg_default(&c);
+    h_open(&h, &c);
+    h_segment(&h, 3200, 0, 1); /* a first GOP longer than configured decides it */
+    SLC_CHECK_INT_EQ(h.prev.target_duration, 3);
+    for (int i = 0; i < 10; i++) {
+        h_segment(&h, i % 2 ? 1000 : 2000, 0, 1);
+        SLC_CHECK_INT_EQ(h.prev.target_duration, 3);
+    }
+    /* window >= 3 target durations: 1-2 s segments keep more than 6 listed if needed */
+    SLC_CHECK(h.prev.nsegs >= 6);
+    h_close(&h);
+
+    cfg_default(&c);
+    c.window = 3;
+    h_open(&h, &c);
+    for (int i = 0; i < 10; i++) {
+        h_segment(&h, 1000, 0, 1);
+    }
+    SLC_CHECK_INT_EQ(h.prev.target_duration, 2);
+    SLC_CHECK(h.prev.nsegs >= 6); /* 3 x 2 s of 1 s segments */
+    h_close(&h);
+}
+
+static void test_event_and_dvr(void)
+{
+    struct slc_store_live_config c;
+    struct harness h;
+    int64_t total = 0;
+
+    cfg_default(&c);
+    c.type = SLC_PL_TYPE_EVENT;
+    h_open(&h, &c);
+    for (int i = 0; i < 30; i++) {
+        h_segment(&h, 2000, 0, 1);
+    }
+    SLC_CHECK_INT_EQ(h.prev.nsegs, 30);
+    SLC_CHECK_INT_EQ(h.prev.type, SLC_PL_TYPE_EVENT);
+    SLC_CHECK_INT_EQ(h.sink.ops->finish(h.sink.opaque, 1), 0);
+    h_check_playlist(&h);
+    SLC_CHECK(h.prev.endlist);
+    h_close(&h);
+
+    cfg_default(&c);
+    c.dvr_sec = 30;
+    h_open(&h, &c);
+    for (int i = 0; i < 40; i++) {
+        h_segment(&h, 2000, 0, 1);
+    }
+    for (size_t i = 0; i < h.prev.nsegs; i++) {
+        total += h.prev.segs[i].duration_us;
+    }
+    SLC_CHECK(total >= 30000000 && total <= 32000000);
+    h_close(&h);
+}
+
+static void test_growing_segment(void)
+{
+    static const uint8_t bytes[100];
+    struct slc_store_live_config c;
+    struct slc_object_info info;
+    struct slc_object *o = NULL;
+    struct harness h;
+
+    cfg_default(&c);
+    h_open(&h, &c);
+    SLC_CHECK_INT_EQ(h.sink.ops->begin(h.sink.opaque, 0), 0);
+    SLC_CHECK_INT_EQ(h.sink.ops->write(h.sink.opaque, bytes, sizeof(bytes)), 0);
+    SLC_CHECK_INT_EQ(slc_store_live_lookup(h.s, "seg00000.ts", &o), 0);
+    slc_object_stat(o, &info);
+    SLC_CHECK_INT_EQ(info.kind, SLC_OBJECT_GROWING);
+    SLC_CHECK(!info.complete && info.size == 100);
+    SLC_CHECK_INT_EQ(slc_store_live_lookup(h.s, "seg00001.ts", &(struct slc_object *){NULL}),
+                     SLC_ENOENT);
+    /* a stop abandons the open segment: readers see it fail, it is never listed */
+    SLC_CHECK_INT_EQ(h.sink.ops->finish(h.sink.opaque, 1), 0);
+    slc_object_stat(o, &info);
+    SLC_CHECK(info.complete && info.error < 0);
+    slc_object_unref(&o);
+    h_close(&h);
+}
+
+static int file_exists(const char *dir, const char *name)
+{
+    char path[512];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    return stat(path, &st) == 0;
+}
+
+static void test_disk_and_takeover(void)
+{
+    char dir[] = "/tmp/slc-store-live-XXXXXX";
+    struct slc_store_live_config c;
+    struct harness h;
+    struct slc_pl_media before;
+
+    SLC_CHECK(mkdtemp(dir) != NULL);
+    cfg_default(&c);
+    c.dir = dir;
+    h_open(&h, &c);
+    for (int i = 0; i < 15; i++) {
+        h_segment(&h, 2000, 0, 1);
+    }
+    SLC_CHECK(file_exists(dir, "stream.m3u8") && file_exists(dir, "index.m3u8"));
+    SLC_CHECK(file_exists(dir, "seg00014.ts") && file_exists(dir, "seg00005.ts"));
+    SLC_CHECK(!file_exists(dir, "seg00000.ts")); /* past its grace: deleted */
+    /* a kill in the middle of a segment: its temporary file stays, unlisted */
+    SLC_CHECK_INT_EQ(h.sink.ops->begin(h.sink.opaque, h.seq), 0);
+    SLC_CHECK(file_exists(dir, ".seg00015.ts.tmp"));
+    before = h.prev;
+    slc_pl_media_init(&h.prev);
+    h.have_prev = 0;
+    h_close(&h);
+
+    h_open(&h, &c); /* a restart takes the playlist over */
+    SLC_CHECK(!file_exists(dir, ".seg00015.ts.tmp"));
+    SLC_CHECK_INT_EQ(h.seq, 15);
+    h.prev = before;
+    h.have_prev = 1;
+    h_segment(&h, 2000, 1, 1);
+    SLC_CHECK_INT_EQ(h.prev.media_sequence, 10);
+    SLC_CHECK(h.prev.segs[h.prev.nsegs - 1].discontinuity);
+    SLC_CHECK_INT_EQ(h.prev.target_duration, 2);
+    for (int i = 0; i < 10; i++) {
+        h_segment(&h, 2000, 0, 1);
+    }
+    SLC_CHECK_INT_EQ(h.prev.discontinuity_sequence, 1);
+    h_close(&h);
+    SLC_CHECK(system("rm -rf /tmp/slc-store-live-*") == 0);
+}
+
+struct reader {
+    struct slc_store_live *s;
+    volatile int stop;
+    unsigned long hits;
+};
+
+static void *reader_main(void *arg)
+{
+    struct reader *r = arg;
+    static const char *const names[] = {"stream.m3u8", "index.m3u8", "seg00010.ts", "seg00500.ts",
+                                        "seg00999.ts"};
+
+    while (!r->stop) {
+        for (size_t i = 0; i < 5; i++) {
+            struct slc_object *o = NULL;
+            const void *p;
+            size_t n;
+            if (slc_store_live_lookup(r->s, names[i], &o) == 0) {
+                r->hits += slc_object_peek(o, 0, &p, &n) == 0;
+                slc_object_unref(&o);
+            }
+        }
+    }
+    return NULL;
+}
+
+static void test_concurrent_readers(void)
+{
+    struct slc_store_live_config c;
+    struct harness h;
+    struct reader r = {0};
+    pthread_t t[2];
+
+    cfg_default(&c);
+    h_open(&h, &c);
+    r.s = h.s;
+    pthread_create(&t[0], NULL, reader_main, &r);
+    pthread_create(&t[1], NULL, reader_main, &r);
+    for (int i = 0; i < 2000; i++) {
+        h_segment(&h, 2000, 0, 0);
+    }
+    r.stop = 1;
+    pthread_join(t[0], NULL);
+    pthread_join(t[1], NULL);
+    SLC_CHECK(r.hits > 0);
+    h_close(&h);
+}
+
+int main(void)
+{
+    slc_log_set_level(SLC_LOG_ERROR);
+    SLC_RUN(test_window_sliding);
+    SLC_RUN(test_discontinuity_sequence);
+    SLC_RUN(test_retention);
+    SLC_RUN(test_memory_bound);
+    SLC_RUN(test_target_fixed);
+    SLC_RUN(test_event_and_dvr);
+    SLC_RUN(test_growing_segment);
+    SLC_RUN(test_disk_and_takeover);
+    SLC_RUN(test_concurrent_readers);
+    return slc_test_summary("store_live");
+}
