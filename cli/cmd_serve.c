@@ -43,6 +43,8 @@ struct serve_cfg {
     long long vod_segment_cache_mb;
     long long vod_workers;
     long long vod_queue;
+    const char *vod_cache_dir;
+    long long vod_disk_cache_mb;
 };
 
 /* The embedded default's live channel: a test pattern and a tone from libavfilter, encoded
@@ -80,6 +82,11 @@ static const struct slc_cli_opt serve_opts[] = {
      "segment production threads (0: one per CPU)"},
     {"vod-queue", SLC_OPT_INT, OPT(vod_queue), "64", 1, 100000, NULL, "N",
      "segment productions waiting for a thread; beyond it requests get 503"},
+    {"vod-cache-dir", SLC_OPT_STRING, OPT(vod_cache_dir), "/tmp", 0, 0, NULL, "DIR",
+     "where files that can't be cut one segment at a time (TS, MKV, transcoded) are packaged "
+     "whole on first request (a private subdirectory, removed at exit)"},
+    {"vod-disk-cache", SLC_OPT_INT, OPT(vod_disk_cache_mb), "4096", 1, 16777216, NULL, "MB",
+     "disk for those packages (LRU)"},
     {"quiet", SLC_OPT_FLAG, OPT(quiet), NULL, 0, 0, NULL, NULL,
      "warnings and errors only; no access log unless --access-log is given"},
     {"live", SLC_OPT_LIST, OPT(live), NULL, 0, 0, NULL, "NAME=INPUT",
@@ -214,6 +221,8 @@ static int mount_vod(struct slc_origin *o, const struct serve_cfg *cfg)
     vc.segment_cache_bytes = (size_t)cfg->vod_segment_cache_mb * 1024 * 1024;
     vc.workers = (int)cfg->vod_workers;
     vc.queue_max = (int)cfg->vod_queue;
+    vc.cache_dir = cfg->vod_cache_dir;
+    vc.disk_cache_bytes = (unsigned long long)cfg->vod_disk_cache_mb * 1024 * 1024;
     return slc_vod_mount(o, "vod", &vc);
 }
 

@@ -16,6 +16,7 @@ struct slc_seg_config;
 #define SLC_VOD_WORKERS_MAX 64   /* production threads */
 #define SLC_VOD_LIST_DEPTH 8     /* directory levels the stream listing descends */
 #define SLC_VOD_LIST_MAX 20000   /* directory entries the stream listing looks at */
+#define SLC_VOD_PACKAGINGS_MAX 2 /* whole-file packagings running at once */
 
 struct slc_vod_config {
     const char *dir;            /* the media directory; must outlive the origin */
@@ -23,8 +24,11 @@ struct slc_vod_config {
     size_t segment_cache_bytes; /* ceiling on produced segments kept in memory; default 256 MB */
     int workers;                /* production threads; 0: number of CPUs */
     int queue_max;              /* productions waiting; beyond it 503; default 64 */
-    const struct slc_seg_config *seg; /* segmenter config (target duration, template); NULL:
-                                         defaults. Copied. */
+    const char *cache_dir;      /* whole-file packages go in a private directory made here
+                                   (removed at exit); NULL: /tmp */
+    unsigned long long disk_cache_bytes; /* ceiling on those packages; default 4 GB */
+    const struct slc_seg_config *seg;    /* segmenter config (target duration, template); NULL:
+                                            defaults. Copied. */
 };
 
 /** Fill `c` with the defaults above (dir NULL). */
@@ -35,6 +39,9 @@ void slc_vod_config_init(struct slc_vod_config *c);
  *   <prefix>/<path>/stream.m3u8  media playlist (VOD, ENDLIST) as `sluice segment` writes it
  *   <prefix>/<path>/<segment>    one TS segment, produced on request and streamed while it
  *                                grows; the same bytes and ETag on every request.
+ * Files without a complete index (MPEG-TS, Matroska) or needing transcoding are packaged
+ * whole with slc_seg_run on their first request into `cache_dir` and served from there (same
+ * URLs and bytes as `sluice segment`; the first request waits for the packaging).
  * Files are opened beneath `dir` only. A file that is not playable media answers 422
  * (SLC_EFORMAT) for that file alone. The origin owns the source once mounted.
  * 0, SLC_ENOENT (no such directory), SLC_ENOMEM, SLC_EIO (threads), or as slc_origin_mount. */

@@ -117,6 +117,10 @@ static size_t build(struct vod_plans *pc, struct vod_plan *p, int fd)
 
     vod_file_fdpath(fd, fdpath, sizeof(fdpath));
     p->err = slc_seg_plan_build(&pc->seg, fdpath, &p->plan);
+    if (p->err == 0 && !p->plan.exact) {
+        p->packaged = 1; /* vod_package.c: playlists and segments from the whole-file run */
+        return cost;
+    }
     if (p->err == 0 && p->plan.n == 0) {
         slc_log_error("vod: no segments in '%s'", p->relpath);
         p->err = SLC_EFORMAT;

@@ -48,7 +48,8 @@ struct vod_plan {
     char *relpath;
     struct vod_ident id;
     int64_t mtime;
-    int err; /* < 0: the file is not playable media (cached so it isn't probed again) */
+    int err;      /* < 0: the file is not playable media (cached so it isn't probed again) */
+    int packaged; /* no exact plan (no full index, or transcoding): whole-file packaging */
     struct slc_seg_plan plan;
     struct slc_object *multi, *media; /* index.m3u8 and stream.m3u8 bodies */
     size_t bytes;                     /* what it costs the cache */
@@ -108,5 +109,23 @@ int vod_jobs_get(struct vod_jobs *j, struct vod_plan *p, struct vod_plans *pc, i
 /** Validator (ETag) of segment `index` of the file version `id` under config `seg`. */
 uint64_t vod_jobs_validator(const struct vod_ident *id, uint64_t index,
                             const struct slc_seg_config *seg);
+
+/* ---- vod_package.c ---- */
+
+struct vod_packages;
+
+/** Whole-file packages under a private directory made in `cache_dir` (removed by free),
+ * at most `max_bytes` of them (LRU), at most `max_running` packagings at once. */
+int vod_packages_new(const char *cache_dir, uint64_t max_bytes, int max_running,
+                     const struct slc_seg_config *seg, struct vod_packages **out);
+/** Wait for running packagings (they are told to stop) and remove the directory. */
+void vod_packages_free(struct vod_packages **pp);
+
+/** The file `leaf` (index.m3u8, stream.m3u8, a segment) of the package of `p` (read through
+ * `fd`, which the caller keeps): a memory object when packaged, a growing object completed
+ * when the packaging ends, or the packaging's error. 0, SLC_ENOENT, SLC_EFORMAT, SLC_EAGAIN
+ * (too many packagings running), SLC_ENOMEM. */
+int vod_packages_get(struct vod_packages *v, struct vod_plans *pc, struct vod_plan *p, int fd,
+                     const char *leaf, struct slc_object **out);
 
 #endif

@@ -22,6 +22,7 @@ struct vod_src {
     struct slc_seg_config seg;
     struct vod_plans *plans;
     struct vod_jobs *jobs;
+    struct vod_packages *pkgs;
 };
 
 void slc_vod_config_init(struct slc_vod_config *c)
@@ -30,6 +31,7 @@ void slc_vod_config_init(struct slc_vod_config *c)
     c->plan_cache_bytes = 64 * MB;
     c->segment_cache_bytes = 256 * MB;
     c->queue_max = SLC_VOD_QUEUE_DEFAULT;
+    c->disk_cache_bytes = 4096ull * MB;
 }
 
 /* The answer for `leaf` of the file version `p` (opened as `fd`). */
@@ -38,6 +40,9 @@ static int answer(struct vod_src *v, struct vod_plan *p, int fd, const char *lea
 {
     int64_t index;
 
+    if (p->packaged) {
+        return vod_packages_get(v->pkgs, v->plans, p, fd, leaf, out);
+    }
     if (strcmp(leaf, "index.m3u8") == 0) {
         *out = slc_object_ref(p->multi);
         return 0;
@@ -115,6 +120,7 @@ static void vod_destroy(void *src)
         return;
     }
     vod_jobs_free(&v->jobs); /* first: running productions hold plan references */
+    vod_packages_free(&v->pkgs);
     vod_plans_free(&v->plans);
     if (v->dirfd >= 0) {
         close(v->dirfd);
@@ -161,6 +167,10 @@ int slc_vod_mount(struct slc_origin *o, const char *prefix, const struct slc_vod
     if (ret == 0) {
         ret = vod_jobs_new(workers_default(c), c->queue_max, c->segment_cache_bytes, &v->seg,
                            &v->jobs);
+    }
+    if (ret == 0) {
+        ret = vod_packages_new(c->cache_dir ? c->cache_dir : "/tmp", c->disk_cache_bytes,
+                               SLC_VOD_PACKAGINGS_MAX, &v->seg, &v->pkgs);
     }
     if (ret < 0) {
         vod_destroy(v);
