@@ -134,7 +134,7 @@ for f in bench720p.mp4 long2h.mp4; do
     wrk_lua "$f" "$n" /vod
     start --vod "$W/media" --vod-segment-cache 1024
     for i in $(seq 0 $((n - 1))); do printf 'url = "http://127.0.0.1:%s/vod/%s/seg%05d.ts"\noutput = /dev/null\n' "$PORT" "$f" "$i"; done >"$W/all.cfg"
-    curl -s -K "$W/all.cfg" --parallel --parallel-max 2 || true
+    curl -s --no-progress-meter -K "$W/all.cfg" --parallel --parallel-max 2 || true
     echo "sluice wrk random segments $f, warm cache: $(wrk_run "$PORT" "$PID")"
     stop
     start --vod "$W/media" --vod-segment-cache 0

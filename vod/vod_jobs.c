@@ -238,7 +238,13 @@ static void job_run(struct vod_jobs *j, struct job *jb)
 
     vod_file_fdpath(jb->fd, fdpath, sizeof(fdpath));
     if (!j->stop) {
-        ret = slc_seg_run_one(&j->seg, fdpath, &jb->plan->plan, jb->index, &sink);
+        struct slc_seg_vod_file *h = vod_plans_handle_take(jb->pc, jb->plan);
+        /* the plan's open handle when free (a seek), else a fresh open of the same file */
+        ret = h ? slc_seg_vod_file_run_one(h, jb->index, &sink)
+                : slc_seg_run_one(&j->seg, fdpath, &jb->plan->plan, jb->index, &sink);
+        if (h) {
+            vod_plans_handle_put(jb->pc, jb->plan, h);
+        }
     }
     if (ret == 0) {
         slc_object_complete(jb->obj);

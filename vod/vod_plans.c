@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What an open segmenter handle (demuxer, sample index) is taken to cost the cache. */
+#define VOD_HANDLE_COST (512u * 1024u)
+
 struct vod_plans {
     pthread_mutex_t lock;
     pthread_cond_t built;
@@ -28,6 +31,7 @@ static int same_ident(const struct vod_ident *a, const struct vod_ident *b)
 static void plan_destroy(struct vod_plan *p)
 {
     slc_seg_plan_free(&p->plan);
+    slc_seg_vod_file_free(&p->handle);
     slc_object_unref(&p->multi);
     slc_object_unref(&p->media);
     free(p->relpath);
@@ -107,6 +111,33 @@ static struct vod_plan *find(struct vod_plans *pc, const char *relpath)
     return NULL;
 }
 
+/* Open the file with the segmenter and copy its plan; keep the handle (its demuxer and index
+ * stay open, so a production costs a seek, not a re-open) when the plan is exact. */
+static int open_and_plan(struct vod_plans *pc, struct vod_plan *p, const char *fdpath)
+{
+    const struct slc_seg_plan *hp;
+    int ret = slc_seg_vod_file_open(&pc->seg, fdpath, &p->handle);
+
+    if (ret < 0) {
+        return ret;
+    }
+    hp = slc_seg_vod_file_plan(p->handle);
+    p->plan = *hp;
+    p->plan.segs = malloc((hp->n ? hp->n : 1) * sizeof(hp->segs[0]));
+    if (!p->plan.segs) {
+        memset(&p->plan, 0, sizeof(p->plan));
+        slc_seg_vod_file_free(&p->handle);
+        return SLC_ENOMEM;
+    }
+    if (hp->n) {
+        memcpy(p->plan.segs, hp->segs, hp->n * sizeof(hp->segs[0]));
+    }
+    if (!p->plan.exact) {
+        slc_seg_vod_file_free(&p->handle); /* packaged whole: no use for it */
+    }
+    return 0;
+}
+
 /* Outside the lock: plan the file read through `fd` and render its playlists. Returns what
  * the entry costs the cache (p->bytes is the list's, set under the lock). */
 static size_t build(struct vod_plans *pc, struct vod_plan *p, int fd)
@@ -116,7 +147,7 @@ static size_t build(struct vod_plans *pc, struct vod_plan *p, int fd)
     struct slc_object_info mi, vi;
 
     vod_file_fdpath(fd, fdpath, sizeof(fdpath));
-    p->err = slc_seg_plan_build(&pc->seg, fdpath, &p->plan);
+    p->err = open_and_plan(pc, p, fdpath);
     if (p->err == 0 && !p->plan.exact) {
         p->packaged = 1; /* vod_package.c: playlists and segments from the whole-file run */
         return cost;
@@ -138,7 +169,8 @@ static size_t build(struct vod_plans *pc, struct vod_plan *p, int fd)
     slc_object_set_mtime(p->multi, p->mtime);
     slc_object_stat(p->media, &mi);
     slc_object_stat(p->multi, &vi);
-    return cost + p->plan.n * sizeof(p->plan.segs[0]) + (size_t)(mi.size + vi.size);
+    return cost + p->plan.n * sizeof(p->plan.segs[0]) + (size_t)(mi.size + vi.size) +
+           (p->handle ? VOD_HANDLE_COST : 0);
 }
 
 /* Lock held: move `p` to the front of the LRU list. */
@@ -224,6 +256,28 @@ struct vod_plan *vod_plans_ref(struct vod_plans *pc, struct vod_plan *p)
     p->refs++;
     pthread_mutex_unlock(&pc->lock);
     return p;
+}
+
+struct slc_seg_vod_file *vod_plans_handle_take(struct vod_plans *pc, struct vod_plan *p)
+{
+    struct slc_seg_vod_file *h;
+
+    pthread_mutex_lock(&pc->lock);
+    h = p->handle;
+    p->handle = NULL;
+    pthread_mutex_unlock(&pc->lock);
+    return h;
+}
+
+void vod_plans_handle_put(struct vod_plans *pc, struct vod_plan *p, struct slc_seg_vod_file *h)
+{
+    pthread_mutex_lock(&pc->lock);
+    if (!p->handle) {
+        p->handle = h;
+        h = NULL;
+    }
+    pthread_mutex_unlock(&pc->lock);
+    slc_seg_vod_file_free(&h);
 }
 
 void vod_plans_put(struct vod_plans *pc, struct vod_plan **pp)

@@ -52,6 +52,8 @@ struct vod_plan {
     int packaged; /* no exact plan (no full index, or transcoding): whole-file packaging */
     struct slc_seg_plan plan;
     struct slc_object *multi, *media; /* index.m3u8 and stream.m3u8 bodies */
+    struct slc_seg_vod_file *handle;  /* the open demuxer the plan came from, reused by one
+                                         production at a time (NULL while taken) */
     size_t bytes;                     /* what it costs the cache */
     int refs, building;
     struct vod_plan *prev, *next; /* LRU: head is the most recent */
@@ -71,6 +73,11 @@ int vod_plans_get(struct vod_plans *pc, const char *relpath, int fd, const struc
 
 /** One more reference to `p` (held already by the caller); returns `p`. */
 struct vod_plan *vod_plans_ref(struct vod_plans *pc, struct vod_plan *p);
+
+/** Take the plan's open segmenter handle for one production, or NULL when another
+ * production has it (then use slc_seg_run_one). Give it back with vod_plans_handle_put. */
+struct slc_seg_vod_file *vod_plans_handle_take(struct vod_plans *pc, struct vod_plan *p);
+void vod_plans_handle_put(struct vod_plans *pc, struct vod_plan *p, struct slc_seg_vod_file *h);
 
 /** Drop a reference from vod_plans_get; *pp = NULL. */
 void vod_plans_put(struct vod_plans *pc, struct vod_plan **pp);
