@@ -210,14 +210,47 @@ static const struct slc_seg_sink_ops object_sink_ops = {
     .finish = sink_finish,
 };
 
-/* Lock held: the production of `jb` ended with `ret`; account or forget its entry. */
-static void job_settle(struct vod_jobs *j, struct job *jb, int ret)
+/* A complete growing object copied into one contiguous memory object with the same ETag and
+ * mtime, or NULL: the cache keeps that, so later requests are sent from a single buffer
+ * without a copy per block (the origin's zero-copy path). */
+static struct slc_object *flatten(struct slc_object *grown)
+{
+    struct slc_object_info info;
+    struct slc_object *m = NULL;
+    size_t got = 0, n;
+    char *buf;
+
+    slc_object_stat(grown, &info);
+    buf = malloc(info.size ? (size_t)info.size : 1);
+    if (!buf) {
+        return NULL;
+    }
+    while (got < info.size && slc_object_read(grown, got, buf + got, info.size - got, &n) == 0) {
+        got += n;
+    }
+    if (got != info.size || slc_object_new_memory(buf, got, &m) < 0) {
+        free(buf);
+        return NULL;
+    }
+    slc_object_set_validator(m, info.validator);
+    slc_object_set_mtime(m, info.mtime);
+    return m;
+}
+
+/* Lock held: the production of `jb` ended with `ret`; account or forget its entry, and keep
+ * `flat` (the flattened copy, may be NULL; consumed) in place of the growing object. */
+static void job_settle(struct vod_jobs *j, struct job *jb, int ret, struct slc_object *flat)
 {
     struct seg_entry *e = lookup(j, &jb->plan->id, jb->index);
     struct slc_object_info info;
 
     if (!e || e->obj != jb->obj) {
+        slc_object_unref(&flat);
         return; /* evicted meanwhile: nothing to account */
+    }
+    if (flat) {
+        slc_object_unref(&e->obj); /* readers streaming it keep their own references */
+        e->obj = flat;
     }
     if (ret < 0) {
         entry_remove(j, e); /* the next request tries again */
@@ -234,6 +267,7 @@ static void job_run(struct vod_jobs *j, struct job *jb)
 {
     struct slc_seg_sink sink = {&object_sink_ops, jb->obj, SLC_OBJECT_CHUNK_SIZE};
     char fdpath[VOD_FDPATH_MAX];
+    struct slc_object *flat = NULL;
     int ret = SLC_EINTR;
 
     vod_file_fdpath(jb->fd, fdpath, sizeof(fdpath));
@@ -248,6 +282,7 @@ static void job_run(struct vod_jobs *j, struct job *jb)
     }
     if (ret == 0) {
         slc_object_complete(jb->obj);
+        flat = flatten(jb->obj);
     } else {
         /* the cause is logged by the segmenter; readers see the response end early */
         slc_log_warn("vod: segment %llu of '%s' failed: %s", (unsigned long long)jb->index,
@@ -255,7 +290,7 @@ static void job_run(struct vod_jobs *j, struct job *jb)
         slc_object_fail(jb->obj, ret);
     }
     pthread_mutex_lock(&j->lock);
-    job_settle(j, jb, ret);
+    job_settle(j, jb, ret, flat);
     pthread_mutex_unlock(&j->lock);
 }
 
