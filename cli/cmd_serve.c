@@ -256,9 +256,9 @@ static int serve(const struct serve_cfg *cfg, const char *root, struct slc_cli_c
     }
     if (ret == 0) {
         base_url(cfg->listen, slc_origin_port(o), url, sizeof(url));
-        printf("sluice: listening on %s (serving %s%s%s%s)\nsluice: player: %s\n", url,
+        printf("sluice: listening on %s (serving %s%s%s%s, pid %ld)\nsluice: player: %s\n", url,
                root ? root : "", cs->n ? (root ? " and /live/" : "/live/") : "",
-               cfg->vod ? " /vod/: " : "", cfg->vod ? cfg->vod : "", url);
+               cfg->vod ? " /vod/: " : "", cfg->vod ? cfg->vod : "", (long)getpid(), url);
         fflush(stdout);
         wait_for_signal();
         if (!cfg->quiet) {

@@ -5,6 +5,7 @@
  * stalls, since a suspended connection neither times out nor notices a disconnect. */
 #include "origin_private.h"
 
+#include "origin_policy.h"
 #include "slc_err.h"
 #include "slc_log.h"
 
@@ -168,7 +169,7 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
     enum MHD_Result ret;
 
     if (!s) {
-        return origin_respond_error(rq, c, 503);
+        return origin_respond_error(rq, c, slc_origin_http_status(SLC_ENOMEM));
     }
     s->origin = rq->origin;
     s->conn = c;
@@ -180,7 +181,7 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
         slc_object_unref(&s->obj);
         pthread_mutex_destroy(&s->lock);
         free(s);
-        return origin_respond_error(rq, c, 503);
+        return origin_respond_error(rq, c, slc_origin_http_status(SLC_EINTR));
     }
     r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, s,
                                           stream_free);
