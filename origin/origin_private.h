@@ -105,9 +105,11 @@ void origin_cache_free(struct origin_cache **pp);
 /* ---- origin_stream.c ---- */
 
 /** Queue a chunked 200 that sends `obj` (still growing) as bytes arrive, with media type
- * `type` and Cache-Control `cache`; the stream takes its own reference to `obj`. */
+ * `type`, Cache-Control `cache`, Last-Modified `last_modified` and ETag `etag` (NULL: none,
+ * for content not known until complete); the stream takes its own reference to `obj`. */
 enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection *c,
-                                    struct slc_object *obj, const char *type, const char *cache);
+                                    struct slc_object *obj, const char *type, const char *cache,
+                                    const char *etag, const char *last_modified);
 /** Start/stop the thread that ends streams whose writer stalled. */
 int origin_streams_start(struct slc_origin *o);
 /** End every stream (resuming the suspended ones) and stop the housekeeper. */

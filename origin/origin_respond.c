@@ -456,7 +456,12 @@ enum MHD_Result origin_respond_object(struct origin_req *rq, struct MHD_Connecti
 
     answer_init(&a, obj, path);
     if (a.info.kind == SLC_OBJECT_GROWING && !a.info.complete) {
-        return origin_stream_queue(rq, c, obj, a.type, a.cache_control);
+        /* a writer-fixed validator is known before the bytes: revalidation needs none */
+        if (a.info.validator_fixed && not_modified(c, &a)) {
+            return respond_304(rq, c, &a);
+        }
+        return origin_stream_queue(rq, c, obj, a.type, a.cache_control,
+                                   a.info.validator_fixed ? a.etag : NULL, a.last_modified);
     }
     if (a.info.error) {
         return origin_respond_error(rq, c, slc_origin_http_status(a.info.error));

@@ -161,7 +161,8 @@ static int stream_register(struct slc_origin *o, struct origin_stream *s)
 }
 
 enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection *c,
-                                    struct slc_object *obj, const char *type, const char *cache)
+                                    struct slc_object *obj, const char *type, const char *cache,
+                                    const char *etag, const char *last_modified)
 {
     struct origin_stream *s = calloc(1, sizeof(*s));
     struct MHD_Response *r;
@@ -190,6 +191,10 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    if (etag) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, last_modified);
     origin_add_cors(r);
     if (strcmp(rq->method, MHD_HTTP_METHOD_HEAD) == 0) {
         /* libmicrohttpd 0.9.75 ends a chunked HEAD answer with a last chunk (a body a HEAD
