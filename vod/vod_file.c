@@ -5,17 +5,16 @@
 #include "vod_private.h"
 
 #include "slc_err.h"
+#include "slc_file.h"
 #include "slc_vod.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static const char *const media_exts[] = {"mp4", "m4v", "mov", "mkv", "webm", "ts",  "m2ts",
@@ -36,75 +35,16 @@ int vod_file_is_media(const char *name)
     return 0;
 }
 
-static int map_errno(int e)
-{
-    switch (e) {
-    case ENOENT:
-    case ENOTDIR:
-    case ENAMETOOLONG:
-        return SLC_ENOENT;
-    case EXDEV: /* RESOLVE_BENEATH: the path would leave the root */
-    case ELOOP: /* a symlink where O_NOFOLLOW refuses one */
-    case EACCES:
-    case EPERM:
-        return SLC_EACCES;
-    default:
-        return slc_err_from_errno(e);
-    }
-}
-
-/* Kernels without openat2: open each component with O_NOFOLLOW (symlinks refused). */
-static int open_walk(int dirfd, const char *relpath)
-{
-    char part[VOD_PATH_MAX + 1];
-    const char *p = relpath;
-    int fd = dirfd;
-
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
-        int next;
-        if (n > VOD_PATH_MAX) {
-            errno = ENAMETOOLONG;
-            next = -1;
-        } else {
-            memcpy(part, p, n);
-            part[n] = '\0';
-            next = openat(fd, part, slash ? flags | O_DIRECTORY : flags);
-        }
-        if (fd != dirfd) {
-            int saved = errno;
-            close(fd);
-            errno = saved;
-        }
-        if (next < 0 || !slash) {
-            return next;
-        }
-        fd = next;
-        p = slash + 1;
-    }
-}
-
 int vod_file_open(int dirfd, const char *relpath, struct vod_ident *id, int64_t *mtime)
 {
-    struct open_how how;
     struct stat st;
-    long fd;
+    int fd = slc_file_open_beneath(dirfd, relpath);
 
-    memset(&how, 0, sizeof(how));
-    /* O_NONBLOCK: a FIFO under the root must not block a server thread */
-    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    fd = syscall(SYS_openat2, dirfd, relpath, &how, sizeof(how));
-    if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
-        fd = open_walk(dirfd, relpath);
-    }
     if (fd < 0) {
-        return map_errno(errno);
+        return fd;
     }
-    if (fstat((int)fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close((int)fd);
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
         return SLC_ENOENT; /* directories, devices, FIFOs: nothing to serve */
     }
     id->dev = (uint64_t)st.st_dev;
@@ -112,7 +52,7 @@ int vod_file_open(int dirfd, const char *relpath, struct vod_ident *id, int64_t 
     id->size = (uint64_t)st.st_size;
     id->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     *mtime = (int64_t)st.st_mtim.tv_sec;
-    return (int)fd;
+    return fd;
 }
 
 void vod_file_fdpath(int fd, char *out, size_t cap)
