@@ -6,7 +6,8 @@
 #
 #   bench/serve.sh [BUILD_DIR]        (default: build; needs wrk, nginx, ffmpeg, python3)
 #
-# Environment: DURATION (wrk seconds, default 10), CONNS (default 64), IDLE (default 10000),
+# Environment: DURATION (wrk seconds per run, default 10), ROUNDS (alternating runs per server,
+# default 3), CONNS (default 64), IDLE (default 10000),
 # SLUICE_THREADS (default: CPUs), NGINX_WORKERS (default 2). Results go to stdout and to
 # bench/out/serve-results.txt.
 set -euo pipefail
@@ -16,6 +17,7 @@ build=${1:-$here/../build}
 sluice=$(cd "$build" && pwd)/sluice
 out=$here/out/serve
 duration=${DURATION:-10}
+rounds=${ROUNDS:-3}
 conns=${CONNS:-64}
 idle=${IDLE:-10000}
 workers=${NGINX_WORKERS:-2}
@@ -67,6 +69,8 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [[ -n ${sport:-} ]] || { echo "bench: sluice did not start" >&2; cat "$out/sluice.err" >&2; exit 1; }
+spid=$(sed -n 's|^sluice: listening on .*, pid \([0-9]*\))$|\1|p' "$out/sluice.out") # the real one
+pids+=("$spid")
 
 nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$out/nginx"
@@ -111,21 +115,32 @@ PY
 }
 
 {
-    echo "# sluice serve vs nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $(nproc) CPUs, wrk -t2 -c$conns -d${duration}s"
+    echo "# sluice serve vs nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $(nproc) CPUs, wrk -t2 -c$conns -d${duration}s x $rounds rounds"
+    echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "# playlist $pl_size bytes, segment $seg_size bytes; nginx: $workers workers, sendfile on"
 } | tee "$results"
+# Rounds alternate nginx and sluice so that load from elsewhere on the machine hits both
+# alike; the medians are compared.
 for what in playlist segment; do
     path=/bench/stream.m3u8
     [[ $what == segment ]] && path=/bench/seg00000.ts
     curl -sf -o /dev/null "http://127.0.0.1:$sport$path"
-    read -r n_rps n_bps < <(run_wrk "http://127.0.0.1:$nport$path")
-    read -r s_rps s_bps < <(run_wrk "http://127.0.0.1:$sport$path")
-    python3 - "$what" "$s_rps" "$s_bps" "$n_rps" "$n_bps" <<'PY' | tee -a "$results"
-import sys
-w, s_rps, s_bps, n_rps, n_bps = sys.argv[1], *map(float, sys.argv[2:])
+    runs=()
+    for _ in $(seq 1 "$rounds"); do
+        read -r n_rps n_bps < <(run_wrk "http://127.0.0.1:$nport$path")
+        read -r s_rps s_bps < <(run_wrk "http://127.0.0.1:$sport$path")
+        runs+=("$s_rps $s_bps $n_rps $n_bps")
+    done
+    printf '%s\n' "${runs[@]}" | python3 -c '
+import statistics as st, sys
+w = sys.argv[1]
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+s_rps, s_bps, n_rps, n_bps = (st.median(r[i] for r in rows) for i in range(4))
 print(f"{w:8s} sluice {s_rps:9.0f} req/s {s_bps/1e6:9.1f} MB/s | nginx {n_rps:9.0f} req/s "
-      f"{n_bps/1e6:9.1f} MB/s | ratio req/s {s_rps/n_rps:.2f}x bytes/s {s_bps/n_bps:.2f}x")
-PY
+      f"{n_bps/1e6:9.1f} MB/s | ratio req/s {s_rps/n_rps:.2f}x bytes/s {s_bps/n_bps:.2f}x "
+      f"(medians of {len(rows)}; per-round req/s ratios "
+      + " ".join(f"{r[0]/r[2]:.2f}" for r in rows) + ")")
+' "$what" | tee -a "$results"
 done
 
 # ---- 10,000 idle connections ----

@@ -24,6 +24,8 @@ int slc_cli_exit_code(int err);
 
 /** Set by SIGINT/SIGTERM handlers installed with slc_cli_install_signals(). */
 extern volatile sig_atomic_t slc_cli_stop;
+/** Set by a second SIGINT/SIGTERM: a live run drains its upload queue after the first. */
+extern volatile sig_atomic_t slc_cli_stop_again;
 void slc_cli_install_signals(void);
 
 extern const struct slc_cli_cmd slc_cmd_segment;

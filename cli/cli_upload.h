@@ -58,9 +58,12 @@ struct slc_cli_upload_opts {
          "S3-compatible endpoint for s3:// (path style); credentials from AWS_* variables"},
 
 /** Create and start an uploader for `outdir` from the options (S3 credentials from the
- * environment). *pp gets it (slc_upload_free). 0 or a negative slc_err (logged). */
+ * environment). `stop` ends waiting for the queue (&slc_cli_stop, or &slc_cli_stop_again for
+ * a live run, whose first signal ends the input and whose last playlist must still go up).
+ * *pp gets it (slc_upload_free). 0 or a negative slc_err (logged). */
 int slc_cli_upload_open(struct slc_upload **pp, const struct slc_cli_upload_opts *o,
-                        const char *outdir, int live, int playlist_max_age);
+                        const char *outdir, int live, int playlist_max_age,
+                        volatile sig_atomic_t *stop);
 
 /** The disk store callback that feeds `opaque` (a struct slc_upload *). */
 int slc_cli_upload_on_file(void *opaque, const char *name, enum slc_store_file_event ev);

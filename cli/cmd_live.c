@@ -4,6 +4,7 @@
  * store with a directory. */
 #include "cli.h"
 #include "cli_live.h"
+#include "cli_upload.h"
 
 #include "slc_err.h"
 #include "slc_log.h"
@@ -13,9 +14,12 @@
 
 struct live_cfg {
     struct slc_cli_live_opts live;
+    struct slc_cli_upload_opts up;
     int quiet;
     int verbose;
 };
+
+#define UP(f) offsetof(struct live_cfg, up.f)
 
 static const struct slc_cli_opt live_opts[] = {
     SLC_CLI_LIVE_OPTS(struct live_cfg, live),
@@ -23,7 +27,27 @@ static const struct slc_cli_opt live_opts[] = {
      "errors only"},
     {"verbose", SLC_OPT_FLAG, offsetof(struct live_cfg, verbose), NULL, 0, 0, NULL, NULL,
      "log details, including FFmpeg's own messages"},
-};
+    SLC_CLI_UPLOAD_OPTS(UP)};
+
+/* With --upload: an uploader fed by the store's file events. Live playlists are cached for
+ * at most half a target duration (HLS-NOTES "Serving"); the first signal ends the input, the
+ * queue (with the ENDLIST playlist) still drains, a second signal abandons it. */
+static int open_upload(const struct live_cfg *cfg, const char *outdir,
+                       struct slc_store_live_config *sc, struct slc_upload **up)
+{
+    int half = (int)(cfg->live.target_duration / 2);
+    int ret;
+
+    if (!cfg->up.url) {
+        return 0;
+    }
+    ret = slc_cli_upload_open(up, &cfg->up, outdir, 1, half > 0 ? half : 1, &slc_cli_stop_again);
+    if (ret == 0) {
+        sc->on_file = slc_cli_upload_on_file;
+        sc->on_file_opaque = *up;
+    }
+    return ret;
+}
 
 static int run_live(void *vcfg, int argc, char **argv)
 {
@@ -31,8 +55,9 @@ static int run_live(void *vcfg, int argc, char **argv)
     struct slc_seg_config seg;
     struct slc_store_live_config sc;
     struct slc_store_live *store = NULL;
+    struct slc_upload *up = NULL;
     struct slc_seg_sink sink;
-    int ret;
+    int ret, up_ret = 0;
 
     (void)argc;
     slc_cli_install_signals();
@@ -43,7 +68,10 @@ static int run_live(void *vcfg, int argc, char **argv)
     sc.memory = 0;
     sc.dir = argv[1];
     sc.name = argv[1];
-    ret = slc_store_live_new(&sc, &store);
+    ret = open_upload(cfg, argv[1], &sc, &up);
+    if (ret == 0) {
+        ret = slc_store_live_new(&sc, &store);
+    }
     if (ret == 0) {
         sink = slc_store_live_sink(store);
         ret = slc_seg_run_live(&seg, argv[0], &sink, slc_store_live_next_seq(store));
@@ -53,8 +81,14 @@ static int run_live(void *vcfg, int argc, char **argv)
         fprintf(stderr, "sluice: error: live '%s' into '%s': %s\n", argv[0], argv[1],
                 slc_strerror(ret));
     }
+    if (up) {
+        up_ret = slc_cli_upload_close(&up, cfg->up.url, cfg->quiet, 0);
+    }
+    if (ret == 0 && up_ret == SLC_EIO) {
+        return SLC_EXIT_UPLOAD;
+    }
     /* a stop by SIGINT/SIGTERM is how a live run ends: the playlist has its ENDLIST */
-    return slc_cli_exit_code(ret);
+    return slc_cli_exit_code(ret < 0 ? ret : up_ret);
 }
 
 const struct slc_cli_cmd slc_cmd_live = {

@@ -142,7 +142,7 @@ static int run_segment(void *cfgp, int argc, char **argv)
         /* EVENT playlists change: cache them for at most half a target duration */
         int half = (int)(cfg->target_duration / 2);
         ret = slc_cli_upload_open(&up, &cfg->up, argv[1], c.type == SLC_PL_TYPE_EVENT,
-                                  half > 0 ? half : 1);
+                                  half > 0 ? half : 1, &slc_cli_stop);
         if (ret < 0) {
             return slc_cli_exit_code(ret);
         }

@@ -11,6 +11,7 @@
 #include "slc_origin.h"
 #include "slc_origin_live.h"
 #include "slc_segmenter.h"
+#include "slc_vod.h"
 
 #include <limits.h>
 #include <libgen.h>
@@ -37,6 +38,13 @@ struct serve_cfg {
     struct slc_cli_list live;
     struct slc_cli_live_opts lo;
     const char *live_mirror;
+    const char *vod;
+    long long vod_cache_mb;
+    long long vod_segment_cache_mb;
+    long long vod_workers;
+    long long vod_queue;
+    const char *vod_cache_dir;
+    long long vod_disk_cache_mb;
 };
 
 /* The embedded default's live channel: a test pattern and a tone from libavfilter, encoded
@@ -64,6 +72,21 @@ static const struct slc_cli_opt serve_opts[] = {
     {"player-dir", SLC_OPT_STRING, OPT(player_dir), NULL, 0, 0, NULL, "DIR",
      "directory holding hls.min.js for the player page (default: $SLUICE_PLAYER_DIR or "
      "the source tree's node_modules/hls.js/dist)"},
+    {"vod", SLC_OPT_STRING, OPT(vod), NULL, 0, 0, NULL, "DIR",
+     "serve every media file under DIR as HLS at /vod/<path>/index.m3u8, segmented on request"},
+    {"vod-cache-size", SLC_OPT_INT, OPT(vod_cache_mb), "64", 1, 65536, NULL, "MB",
+     "memory for cached file plans and playlists (LRU)"},
+    {"vod-segment-cache", SLC_OPT_INT, OPT(vod_segment_cache_mb), "256", 0, 65536, NULL, "MB",
+     "memory for produced segments kept for later requests (LRU)"},
+    {"vod-workers", SLC_OPT_INT, OPT(vod_workers), "0", 0, 64, NULL, "N",
+     "segment production threads (0: one per CPU)"},
+    {"vod-queue", SLC_OPT_INT, OPT(vod_queue), "64", 1, 100000, NULL, "N",
+     "segment productions waiting for a thread; beyond it requests get 503"},
+    {"vod-cache-dir", SLC_OPT_STRING, OPT(vod_cache_dir), "/tmp", 0, 0, NULL, "DIR",
+     "where files that can't be cut one segment at a time (TS, MKV, transcoded) are packaged "
+     "whole on first request (a private subdirectory, removed at exit)"},
+    {"vod-disk-cache", SLC_OPT_INT, OPT(vod_disk_cache_mb), "4096", 1, 16777216, NULL, "MB",
+     "disk for those packages (LRU)"},
     {"quiet", SLC_OPT_FLAG, OPT(quiet), NULL, 0, 0, NULL, NULL,
      "warnings and errors only; no access log unless --access-log is given"},
     {"live", SLC_OPT_LIST, OPT(live), NULL, 0, 0, NULL, "NAME=INPUT",
@@ -188,6 +211,21 @@ static void wait_for_signal(void)
     }
 }
 
+static int mount_vod(struct slc_origin *o, const struct serve_cfg *cfg)
+{
+    struct slc_vod_config vc;
+
+    slc_vod_config_init(&vc);
+    vc.dir = cfg->vod;
+    vc.plan_cache_bytes = (size_t)cfg->vod_cache_mb * 1024 * 1024;
+    vc.segment_cache_bytes = (size_t)cfg->vod_segment_cache_mb * 1024 * 1024;
+    vc.workers = (int)cfg->vod_workers;
+    vc.queue_max = (int)cfg->vod_queue;
+    vc.cache_dir = cfg->vod_cache_dir;
+    vc.disk_cache_bytes = (unsigned long long)cfg->vod_disk_cache_mb * 1024 * 1024;
+    return slc_vod_mount(o, "vod", &vc);
+}
+
 static int serve(const struct serve_cfg *cfg, const char *root, struct slc_cli_channels *cs)
 {
     struct slc_origin_config oc;
@@ -210,13 +248,17 @@ static int serve(const struct serve_cfg *cfg, const char *root, struct slc_cli_c
     if (ret == 0 && cs->n > 0) {
         ret = slc_cli_channels_mount(cs, o);
     }
+    if (ret == 0 && cfg->vod) {
+        ret = mount_vod(o, cfg);
+    }
     if (ret == 0) {
         ret = slc_origin_start(o);
     }
     if (ret == 0) {
         base_url(cfg->listen, slc_origin_port(o), url, sizeof(url));
-        printf("sluice: listening on %s (serving %s%s)\nsluice: player: %s\n", url,
-               root ? root : "", cs->n ? (root ? " and /live/" : "/live/") : "", url);
+        printf("sluice: listening on %s (serving %s%s%s%s, pid %ld)\nsluice: player: %s\n", url,
+               root ? root : "", cs->n ? (root ? " and /live/" : "/live/") : "",
+               cfg->vod ? " /vod/: " : "", cfg->vod ? cfg->vod : "", (long)getpid(), url);
         fflush(stdout);
         wait_for_signal();
         if (!cfg->quiet) {
@@ -234,7 +276,7 @@ static int run_serve(void *vcfg, int argc, char **argv)
 {
     const struct serve_cfg *cfg = vcfg;
     struct slc_cli_channels *cs = calloc(1, sizeof(*cs));
-    int embedded = !cfg->root && cfg->live.n == 0;
+    int embedded = !cfg->root && cfg->live.n == 0 && !cfg->vod;
     char root[PATH_MAX];
     int ret = cs ? 0 : SLC_ENOMEM;
 

@@ -18,7 +18,8 @@
 #define DIR_FILES_MAX 100000 /* files `sluice upload` takes from one directory */
 
 int slc_cli_upload_open(struct slc_upload **pp, const struct slc_cli_upload_opts *o,
-                        const char *outdir, int live, int playlist_max_age)
+                        const char *outdir, int live, int playlist_max_age,
+                        volatile sig_atomic_t *stop)
 {
     struct slc_upload_config c;
     int ret;
@@ -38,7 +39,7 @@ int slc_cli_upload_open(struct slc_upload **pp, const struct slc_cli_upload_opts
     c.s3_access_key = getenv("AWS_ACCESS_KEY_ID");
     c.s3_secret_key = getenv("AWS_SECRET_ACCESS_KEY");
     c.s3_session_token = getenv("AWS_SESSION_TOKEN");
-    c.stop = &slc_cli_stop;
+    c.stop = stop;
     ret = slc_upload_new(pp, &c);
     if (ret == 0) {
         ret = slc_upload_start(*pp);
@@ -218,7 +219,7 @@ static int run_upload(void *cfgp, int argc, char **argv)
     slc_log_set_level(cfg->verbose ? SLC_LOG_DEBUG : (cfg->quiet ? SLC_LOG_ERROR : SLC_LOG_WARN));
     slc_cli_install_signals();
     cfg->up.url = argv[1];
-    ret = slc_cli_upload_open(&u, &cfg->up, argv[0], cfg->live, 1);
+    ret = slc_cli_upload_open(&u, &cfg->up, argv[0], cfg->live, 1, &slc_cli_stop);
     if (ret == 0) {
         ret = queue_dir(u, argv[0]);
     }

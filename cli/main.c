@@ -10,6 +10,7 @@
 #include <string.h>
 
 volatile sig_atomic_t slc_cli_stop;
+volatile sig_atomic_t slc_cli_stop_again;
 
 static const struct slc_cli_cmd *const commands[] = {
     &slc_cmd_segment,
@@ -21,6 +22,9 @@ static const struct slc_cli_cmd *const commands[] = {
 static void on_signal(int sig)
 {
     (void)sig;
+    if (slc_cli_stop) {
+        slc_cli_stop_again = 1;
+    }
     slc_cli_stop = 1;
 }
 

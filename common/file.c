@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int write_all(int fd, const char *p, size_t len)
@@ -95,4 +97,71 @@ int slc_file_join(char *out, size_t cap, const char *dir, const char *name)
         return SLC_ELIMIT;
     }
     return 0;
+}
+
+#define BENEATH_NAME_MAX 4096
+
+static int map_open_errno(int e)
+{
+    switch (e) {
+    case ENOENT:
+    case ENOTDIR:
+    case ENAMETOOLONG:
+        return SLC_ENOENT;
+    case EXDEV: /* RESOLVE_BENEATH: the path would leave the directory */
+    case ELOOP: /* a symlink where O_NOFOLLOW refuses one */
+    case EACCES:
+    case EPERM:
+        return SLC_EACCES;
+    default:
+        return slc_err_from_errno(e);
+    }
+}
+
+/* Kernels without openat2: open each component with O_NOFOLLOW (symlinks refused). */
+static int open_walk(int dirfd, const char *relpath)
+{
+    char part[BENEATH_NAME_MAX + 1];
+    const char *p = relpath;
+    int fd = dirfd;
+
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+        int next;
+        if (n > BENEATH_NAME_MAX) {
+            errno = ENAMETOOLONG;
+            next = -1;
+        } else {
+            memcpy(part, p, n);
+            part[n] = '\0';
+            next = openat(fd, part, slash ? flags | O_DIRECTORY : flags);
+        }
+        if (fd != dirfd) {
+            int saved = errno;
+            close(fd);
+            errno = saved;
+        }
+        if (next < 0 || !slash) {
+            return next;
+        }
+        fd = next;
+        p = slash + 1;
+    }
+}
+
+int slc_file_open_beneath(int dirfd, const char *relpath)
+{
+    struct open_how how;
+    long fd;
+
+    memset(&how, 0, sizeof(how));
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    fd = syscall(SYS_openat2, dirfd, relpath, &how, sizeof(how));
+    if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
+        fd = open_walk(dirfd, relpath);
+    }
+    return fd < 0 ? map_open_errno(errno) : (int)fd;
 }

@@ -23,6 +23,7 @@ struct slc_object {
     enum slc_object_kind kind;
     int64_t mtime;
     uint64_t validator;
+    int validator_fixed; /* GROWING: validator set by the writer, not the content hash */
     int fd;              /* FILE */
     uint64_t fsize;      /* FILE */
     unsigned char *data; /* MEMORY */
@@ -156,6 +157,12 @@ void slc_object_set_mtime(struct slc_object *o, int64_t mtime)
     o->mtime = mtime;
 }
 
+void slc_object_set_validator(struct slc_object *o, uint64_t validator)
+{
+    o->validator = validator;
+    o->validator_fixed = 1;
+}
+
 struct slc_object *slc_object_ref(struct slc_object *o)
 {
     atomic_fetch_add_explicit(&o->refs, 1, memory_order_relaxed);
@@ -220,7 +227,8 @@ void slc_object_stat(struct slc_object *o, struct slc_object_info *info)
         info->size = o->size;
         info->complete = o->complete;
         info->error = o->error;
-        info->validator = mix64(o->hash ^ o->size);
+        info->validator = o->validator_fixed ? o->validator : mix64(o->hash ^ o->size);
+        info->validator_fixed = o->validator_fixed;
         pthread_mutex_unlock(&o->lock);
         break;
     }

@@ -23,14 +23,15 @@ struct slc_object;
 /** What a reader sees of an object at one instant. */
 struct slc_object_info {
     enum slc_object_kind kind;
-    uint64_t size;      /* bytes readable now; the final size once `complete` */
-    int complete;       /* 1 when no more bytes will be appended */
-    int error;          /* 0, or the negative slc_err the writer failed with (then complete) */
-    int64_t mtime;      /* seconds since the epoch: the file's mtime or the object's creation */
-    uint64_t validator; /* changes whenever the content does: a file's inode/size/mtime mix,
-                         * a memory object's content hash; growing: valid once complete */
-    int fd;             /* FILE: the object's descriptor (owned by the object: dup() it to hand
-                         * it on); -1 otherwise */
+    uint64_t size;       /* bytes readable now; the final size once `complete` */
+    int complete;        /* 1 when no more bytes will be appended */
+    int error;           /* 0, or the negative slc_err the writer failed with (then complete) */
+    int64_t mtime;       /* seconds since the epoch: the file's mtime or the object's creation */
+    uint64_t validator;  /* changes whenever the content does: a file's inode/size/mtime mix,
+                          * a memory object's content hash; growing: valid once complete */
+    int fd;              /* FILE: the object's descriptor (owned by the object: dup() it to hand
+                          * it on); -1 otherwise */
+    int validator_fixed; /* 1: set by the writer (slc_object_set_validator), valid while growing */
 };
 
 /** Called once when a waiter's condition holds (see slc_object_wait). */
@@ -63,6 +64,11 @@ int slc_object_new_growing(uint64_t max_size, struct slc_object **out);
 /** Set the modification time readers see (seconds since the epoch; the default is the
  * creation time). Call before sharing the object: it is not synchronised. */
 void slc_object_set_mtime(struct slc_object *o, int64_t mtime);
+
+/** Fix the validator readers see, before any byte is appended, for a writer that knows the
+ * identity of the content up front (a deterministic JIT segment: its ETag is known before it is
+ * produced). Call before sharing the object: it is not synchronised. */
+void slc_object_set_validator(struct slc_object *o, uint64_t validator);
 
 /** Take one more reference; returns `o`. Thread-safe. */
 struct slc_object *slc_object_ref(struct slc_object *o);

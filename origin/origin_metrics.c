@@ -92,7 +92,7 @@ static void render_requests(struct origin_metrics *m, struct slc_buf *b)
 
     slc_buf_append_str(b, "# HELP sluice_http_requests_total HTTP requests answered, by "
                           "status code.\n# TYPE sluice_http_requests_total counter\n");
-    for (unsigned code = 0; code < 600; code++) {
+    for (unsigned code = 100; code < 600; code++) {
         unsigned long long v = atomic_load(&m->by_code[code]);
         if (v) {
             by_class[code / 100] += v;
@@ -105,6 +105,13 @@ static void render_requests(struct origin_metrics *m, struct slc_buf *b)
         slc_buf_printf(b, "sluice_http_requests_by_class_total{class=\"%uxx\"} %llu\n", k,
                        by_class[k]);
     }
+    /* status 0: libmicrohttpd answered itself (414, 431) or the client left first */
+    slc_buf_printf(b,
+                   "# HELP sluice_http_requests_unanswered_total Requests that got no answer "
+                   "from sluice (refused by libmicrohttpd, or the client left).\n"
+                   "# TYPE sluice_http_requests_unanswered_total counter\n"
+                   "sluice_http_requests_unanswered_total %llu\n",
+                   (unsigned long long)atomic_load(&m->by_code[0]));
 }
 
 static void render_streams(struct origin_metrics *m, struct slc_buf *b)

@@ -4,6 +4,7 @@
 #include "origin_private.h"
 
 #include "origin_policy.h"
+#include "slc_err.h"
 #include "slc_buf.h"
 
 #include <stdio.h>
@@ -166,7 +167,7 @@ static enum MHD_Result metrics(struct origin_req *rq, struct MHD_Connection *c)
     enum MHD_Result ret;
 
     if (!text) {
-        return origin_respond_error(rq, c, 503);
+        return origin_respond_error(rq, c, slc_origin_http_status(SLC_ENOMEM));
     }
     ret = origin_respond_text(rq, c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
                               SLC_ORIGIN_CC_ERROR, text, len);

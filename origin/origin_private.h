@@ -122,11 +122,13 @@ void origin_cache_free(struct origin_cache **pp);
 /* ---- origin_stream.c ---- */
 
 /** Queue a chunked 200 that sends `obj` (still growing) as bytes arrive, with media type
- * `type` and Cache-Control `cache`; the stream takes its own reference to `obj`. With `rg`
- * (not NULL): a 206 of bytes rg->first..rg->last (UINT64_MAX: to the end) sent as they
+ * `type`, Cache-Control `cache`, Last-Modified `last_modified` and ETag `etag` (NULL: none,
+ * for content not known until complete); the stream takes its own reference to `obj`. With
+ * `rg` (not NULL): a 206 of bytes rg->first..rg->last (UINT64_MAX: to the end) sent as they
  * arrive, waiting for bytes not yet written rather than refusing them. */
 enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection *c,
                                     struct slc_object *obj, const char *type, const char *cache,
+                                    const char *etag, const char *last_modified,
                                     const struct slc_origin_range *rg);
 /** Start/stop the thread that ends streams whose writer stalled. */
 int origin_streams_start(struct slc_origin *o);

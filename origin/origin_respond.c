@@ -455,17 +455,19 @@ static enum MHD_Result growing_queue(struct origin_req *rq, struct MHD_Connectio
                                      struct slc_object *obj, const struct answer *a)
 {
     const uint64_t unbounded = UINT64_MAX - 1;
+    const char *etag = a->info.validator_fixed ? a->etag : NULL;
     struct slc_origin_range rg;
     int rr = slc_origin_range_parse(
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE), unbounded, &rg);
 
     if (rr != 1 || rg.first >= unbounded / 2) {
-        return origin_stream_queue(rq, c, obj, a->type, a->cache_control, NULL);
+        return origin_stream_queue(rq, c, obj, a->type, a->cache_control, etag, a->last_modified,
+                                   NULL);
     }
     if (rg.last == unbounded - 1) {
         rg.last = UINT64_MAX;
     }
-    return origin_stream_queue(rq, c, obj, a->type, a->cache_control, &rg);
+    return origin_stream_queue(rq, c, obj, a->type, a->cache_control, etag, a->last_modified, &rg);
 }
 
 enum MHD_Result origin_respond_object(struct origin_req *rq, struct MHD_Connection *c,
@@ -477,6 +479,10 @@ enum MHD_Result origin_respond_object(struct origin_req *rq, struct MHD_Connecti
 
     answer_init(&a, obj, path);
     if (a.info.kind == SLC_OBJECT_GROWING && !a.info.complete) {
+        /* a writer-fixed validator is known before the bytes: revalidation needs none */
+        if (a.info.validator_fixed && not_modified(c, &a)) {
+            return respond_304(rq, c, &a);
+        }
         return growing_queue(rq, c, obj, &a);
     }
     if (a.info.error) {

@@ -6,16 +6,15 @@
 #include "origin_private.h"
 
 #include "slc_err.h"
+#include "slc_file.h"
 #include "slc_log.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Files up to this size are served from memory; the cache holds at most this many bytes in
@@ -109,69 +108,6 @@ static void cache_put(struct root_src *r, const char *relpath, const struct stat
     free(p);
 }
 
-static int map_open_errno(int e)
-{
-    switch (e) {
-    case ENOENT:
-    case ENOTDIR:
-    case ENAMETOOLONG:
-        return SLC_ENOENT;
-    case EXDEV: /* RESOLVE_BENEATH: the path would leave the root */
-    case ELOOP: /* a symlink where O_NOFOLLOW refuses one */
-    case EACCES:
-    case EPERM:
-        return SLC_EACCES;
-    default:
-        return slc_err_from_errno(e);
-    }
-}
-
-/* Fallback for kernels without openat2: open each component with O_NOFOLLOW (symlinks are
- * refused outright). */
-static int open_walk(int dirfd, const char *relpath)
-{
-    char part[SLC_ORIGIN_PATH_MAX + 1];
-    int fd = dirfd;
-    const char *p = relpath;
-
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
-        int next;
-        memcpy(part, p, n);
-        part[n] = '\0';
-        next = openat(fd, part, slash ? flags | O_DIRECTORY : flags);
-        if (fd != dirfd) {
-            int saved = errno;
-            close(fd);
-            errno = saved;
-        }
-        if (next < 0 || !slash) {
-            return next;
-        }
-        fd = next;
-        p = slash + 1;
-    }
-}
-
-/* Open `relpath` beneath the root: a descriptor, or a negative slc_err. */
-static int open_beneath(int dirfd, const char *relpath)
-{
-    struct open_how how;
-    long fd;
-
-    memset(&how, 0, sizeof(how));
-    /* O_NONBLOCK: a FIFO under the root must not block a server thread */
-    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    fd = syscall(SYS_openat2, dirfd, relpath, &how, sizeof(how));
-    if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
-        fd = open_walk(dirfd, relpath);
-    }
-    return fd < 0 ? map_open_errno(errno) : (int)fd;
-}
-
 /* Read a small file whole into a memory object. */
 static int read_small(int fd, const struct stat *st, struct slc_object **out)
 {
@@ -215,7 +151,7 @@ static int root_lookup(void *src, const char *relpath, struct slc_object **out)
     if (*out) {
         return 0;
     }
-    fd = open_beneath(r->dirfd, relpath);
+    fd = slc_file_open_beneath(r->dirfd, relpath);
     if (fd < 0) {
         return fd;
     }

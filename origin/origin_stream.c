@@ -5,6 +5,7 @@
  * stalls, since a suspended connection neither times out nor notices a disconnect. */
 #include "origin_private.h"
 
+#include "origin_policy.h"
 #include "slc_err.h"
 #include "slc_log.h"
 
@@ -194,6 +195,7 @@ static struct MHD_Response *stream_response(struct origin_stream *s,
 
 enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection *c,
                                     struct slc_object *obj, const char *type, const char *cache,
+                                    const char *etag, const char *last_modified,
                                     const struct slc_origin_range *rg)
 {
     struct origin_stream *s = calloc(1, sizeof(*s));
@@ -202,7 +204,7 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
     unsigned status;
 
     if (!s) {
-        return origin_respond_error(rq, c, 503);
+        return origin_respond_error(rq, c, slc_origin_http_status(SLC_ENOMEM));
     }
     s->origin = rq->origin;
     s->conn = c;
@@ -214,7 +216,7 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
         slc_object_unref(&s->obj);
         pthread_mutex_destroy(&s->lock);
         free(s);
-        return origin_respond_error(rq, c, 503);
+        return origin_respond_error(rq, c, slc_origin_http_status(SLC_EINTR));
     }
     r = stream_response(s, rg, &status);
     if (!r) {
@@ -224,6 +226,10 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
     MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    if (etag) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, last_modified);
     origin_add_cors(r);
     if (strcmp(rq->method, MHD_HTTP_METHOD_HEAD) == 0) {
         /* libmicrohttpd 0.9.75 ends a chunked HEAD answer with a last chunk (a body a HEAD

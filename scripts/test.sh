@@ -44,7 +44,7 @@ run_ctest() {
 }
 
 run_ctest build --test-dir build --output-on-failure -j2
-run_ctest build-asan --test-dir build-asan --output-on-failure -j2 -LE 'browser|bench'
+run_ctest build-asan --test-dir build-asan --output-on-failure -j2 -LE 'browser|bench|fuzz'
 
 echo "test: ================ summary"
 for s in "${summary[@]}"; do

@@ -15,6 +15,8 @@
 
 struct slc_seg_source {
     AVFormatContext *fmt;
+    AVIOContext *pb;             /* our own I/O for regular files (NULL: libavformat's protocols) */
+    int fd;                      /* the regular file behind pb, or -1 */
     int video;                   /* selected stream index or -1 */
     int audio;                   /* selected stream index or -1 */
     volatile sig_atomic_t *stop; /* external stop request, may be NULL */

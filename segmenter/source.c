@@ -8,8 +8,10 @@
 #include <libavutil/time.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Demuxers we accept for files users hand in. Anything that can reference other files or
  * URLs (hls, dash, concat, image2 with patterns, ...) is excluded on purpose. */
@@ -96,6 +98,81 @@ static int set_options(AVDictionary **opts, const struct slc_seg_config *c)
     return 0;
 }
 
+/* Regular files are read through our own AVIOContext: a 256 KB buffer (libavformat's file
+ * protocol reads 32 KB at a time: eight times the system calls on a long file), and no
+ * protocol layer at all, so nothing in the file can make the demuxer open another URL. */
+#define FILE_IO_BUFFER (256 * 1024)
+
+static int file_read(void *opaque, uint8_t *buf, int size)
+{
+    struct slc_seg_source *src = opaque;
+    ssize_t n;
+
+    do {
+        n = read(src->fd, buf, (size_t)size);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return AVERROR(errno);
+    }
+    return n == 0 ? AVERROR_EOF : (int)n;
+}
+
+static int64_t file_seek(void *opaque, int64_t offset, int whence)
+{
+    struct slc_seg_source *src = opaque;
+    struct stat st;
+    off_t r;
+
+    if (whence & AVSEEK_SIZE) {
+        return fstat(src->fd, &st) < 0 ? AVERROR(errno) : (int64_t)st.st_size;
+    }
+    r = lseek(src->fd, (off_t)offset, whence & ~AVSEEK_FORCE);
+    return r < 0 ? AVERROR(errno) : (int64_t)r;
+}
+
+/* For a regular file (not a live run, not stdin): our pb. 0 when not applicable. */
+static int open_file_io(struct slc_seg_source *src, const char *input,
+                        const struct slc_seg_config *c)
+{
+    struct stat st;
+    unsigned char *buf;
+
+    src->fd = -1;
+    if (c->live || strcmp(input, "-") == 0 || stat(input, &st) < 0 || !S_ISREG(st.st_mode)) {
+        return 0;
+    }
+    src->fd = open(input, O_RDONLY | O_CLOEXEC);
+    if (src->fd < 0) {
+        int err = errno;
+        slc_log_error("segmenter: cannot open '%s': %s", input, strerror(err));
+        return slc_err_from_errno(err);
+    }
+    buf = av_malloc(FILE_IO_BUFFER);
+    src->pb =
+        buf ? avio_alloc_context(buf, FILE_IO_BUFFER, 0, src, file_read, NULL, file_seek) : NULL;
+    if (!src->pb) {
+        av_free(buf);
+        return SLC_ENOMEM;
+    }
+    src->fmt->pb = src->pb;
+    src->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
+    return 0;
+}
+
+/* udp:// live inputs: no libavformat FIFO thread (fifo_size=0), a 4 MiB socket buffer
+ * instead (the kernel caps it at net.core.rmem_max). The FIFO thread woke for every 1316-byte
+ * datagram and signalled the demuxer thread for each; reading the socket directly halves the
+ * wake-ups. bench/LIVE.md: 20 channels, 1.69 -> 1.57 % of a core and 29 -> 24 MiB each.
+ * The user's --input-option values win. */
+static void set_udp_defaults(AVDictionary **opts, const char *input)
+{
+    if (strncmp(input, "udp://", 6) != 0) {
+        return;
+    }
+    av_dict_set(opts, "fifo_size", "0", AV_DICT_DONT_OVERWRITE);
+    av_dict_set(opts, "buffer_size", "4194304", AV_DICT_DONT_OVERWRITE);
+}
+
 static int open_demuxer(struct slc_seg_source *src, const char *input,
                         const struct slc_seg_config *c)
 {
@@ -115,6 +192,9 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
     }
     src->fmt->interrupt_callback.callback = interrupt_cb;
     src->fmt->interrupt_callback.opaque = src;
+    if ((ret = open_file_io(src, input, c)) < 0) {
+        return ret;
+    }
     src->fmt->probesize = PROBE_SIZE;
     src->fmt->max_analyze_duration = c->live ? LIVE_ANALYZE_US : ANALYZE_US;
     if ((ret = set_options(&opts, c)) < 0) {
@@ -128,6 +208,7 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
         }
     } else if (strstr(input, "://")) {
         av_dict_set(&opts, "protocol_whitelist", live_protocols, 0);
+        set_udp_defaults(&opts, input);
     }
     src->io_deadline_us = 0;
     if (!is_listener(input, opts)) {
@@ -183,6 +264,7 @@ int slc_seg_source_open(struct slc_seg_source *src, const char *input,
     int ret;
 
     memset(src, 0, sizeof(*src));
+    src->fd = -1;
     src->video = src->audio = -1;
     src->stop = c->stop;
     src->io_timeout_us = c->io_timeout > 0 ? (int64_t)(c->io_timeout * 1e6)
@@ -263,5 +345,13 @@ void slc_seg_source_close(struct slc_seg_source *src)
 {
     if (src->fmt) {
         avformat_close_input(&src->fmt);
+    }
+    if (src->pb) {
+        av_freep(&src->pb->buffer);
+        avio_context_free(&src->pb);
+    }
+    if (src->fd >= 0) {
+        close(src->fd);
+        src->fd = -1;
     }
 }

@@ -8,6 +8,7 @@
 
 #include "slc_playlist.h"
 #include "slc_seg_sink.h"
+#include "slc_store_disk.h"
 
 #include <stdint.h>
 
@@ -34,6 +35,14 @@ struct slc_store_live_config {
                                (segments under temporary names then renamed, playlists
                                replaced atomically); an existing stream.m3u8 there is
                                continued (see slc_store_live_next_seq) */
+    slc_store_file_fn on_file; /* optional, with `dir`: called on the ingest thread after a
+                                  segment file was renamed into place (SEGMENT), a playlist
+                                  replaced (PLAYLIST: stream.m3u8 after the segments it
+                                  lists, then index.m3u8) and a segment deleted after its
+                                  grace (REMOVED: its last playlist was announced before).
+                                  It may block (that stalls ingest); a negative return
+                                  fails the segment end like an I/O error. */
+    void *on_file_opaque;
 };
 
 /** Fill `c` with the defaults (window 6, target 2 s, sliding, memory on, no directory). */

@@ -40,6 +40,12 @@ static int path_of(const struct slc_store_live *s, const char *name, int tmp, ch
     return slc_file_join(out, cap, s->dir, name);
 }
 
+/* Tell the on_file callback (if any) that `name` reached its final state. */
+static int notify(const struct slc_store_live *s, const char *name, enum slc_store_file_event ev)
+{
+    return s->cfg.on_file ? s->cfg.on_file(s->cfg.on_file_opaque, name, ev) : 0;
+}
+
 /* Read the whole file at `path` (at most OLD_PLAYLIST_MAX). NULL when absent or unreadable. */
 static char *read_text(const char *path, size_t *len)
 {
@@ -101,6 +107,22 @@ static int adopt_segments(struct slc_store_live *s)
     return 0;
 }
 
+/* The taken-over segments are complete files too: announce them, so an uploader has what the
+ * next playlist lists (the previous run may have died before uploading them). */
+static int announce_adopted(struct slc_store_live *s)
+{
+    char path[LIVE_PATH_CAP];
+    int ret = 0;
+
+    for (size_t i = 0; i < s->n && ret == 0; i++) {
+        if (!strchr(s->e[i].name, '/') && path_of(s, s->e[i].name, 0, path, sizeof(path)) == 0 &&
+            access(path, R_OK) == 0) {
+            ret = notify(s, s->e[i].name, SLC_STORE_FILE_SEGMENT);
+        }
+    }
+    return ret;
+}
+
 int slc_store_live_disk_takeover(struct slc_store_live *s)
 {
     char path[LIVE_PATH_CAP], why[256] = "";
@@ -139,7 +161,8 @@ int slc_store_live_disk_takeover(struct slc_store_live *s)
     s->next_seq = s->pl.media_sequence + s->pl.nsegs;
     slc_log_info("store: channel '%s': continuing '%s' at media sequence %llu", s->name, path,
                  (unsigned long long)s->next_seq);
-    return adopt_segments(s);
+    ret = adopt_segments(s);
+    return ret < 0 ? ret : announce_adopted(s);
 }
 
 int slc_store_live_disk_begin(struct slc_store_live *s)
@@ -190,7 +213,10 @@ int slc_store_live_disk_end(struct slc_store_live *s)
     if (close(fd) < 0) {
         return io_error("close", tmp, errno);
     }
-    return rename(tmp, path) < 0 ? io_error("rename", path, errno) : 0;
+    if (rename(tmp, path) < 0) {
+        return io_error("rename", path, errno);
+    }
+    return notify(s, s->cur.name, SLC_STORE_FILE_SEGMENT);
 }
 
 void slc_store_live_disk_abort(struct slc_store_live *s)
@@ -207,18 +233,22 @@ void slc_store_live_disk_abort(struct slc_store_live *s)
     }
 }
 
-void slc_store_live_disk_remove(struct slc_store_live *s, const char *name)
+int slc_store_live_disk_remove(struct slc_store_live *s, const char *name)
 {
     char path[LIVE_PATH_CAP];
 
-    if (s->dir && !strchr(name, '/') && path_of(s, name, 0, path, sizeof(path)) == 0) {
-        unlink(path);
+    if (!s->dir || strchr(name, '/') || path_of(s, name, 0, path, sizeof(path)) < 0) {
+        return 0;
     }
+    /* gone locally or not, it left the window: a remote copy may go too */
+    unlink(path);
+    return notify(s, name, SLC_STORE_FILE_REMOVED);
 }
 
 int slc_store_live_disk_publish(struct slc_store_live *s, const char *file, const struct slc_buf *b)
 {
     char path[LIVE_PATH_CAP];
+    int ret;
 
     if (!s->dir) {
         return 0;
@@ -226,5 +256,6 @@ int slc_store_live_disk_publish(struct slc_store_live *s, const char *file, cons
     if (path_of(s, file, 0, path, sizeof(path)) < 0) {
         return SLC_ELIMIT;
     }
-    return slc_file_write_atomic(path, b->data, b->len);
+    ret = slc_file_write_atomic(path, b->data, b->len);
+    return ret < 0 ? ret : notify(s, file, SLC_STORE_FILE_PLAYLIST);
 }

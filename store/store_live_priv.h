@@ -85,7 +85,7 @@ int slc_store_live_disk_begin(struct slc_store_live *s);
 int slc_store_live_disk_write(struct slc_store_live *s, const uint8_t *p, size_t n);
 int slc_store_live_disk_end(struct slc_store_live *s);
 void slc_store_live_disk_abort(struct slc_store_live *s);
-void slc_store_live_disk_remove(struct slc_store_live *s, const char *name);
+int slc_store_live_disk_remove(struct slc_store_live *s, const char *name);
 int slc_store_live_disk_publish(struct slc_store_live *s, const char *file,
                                 const struct slc_buf *b);
 

@@ -89,15 +89,18 @@ static void slide(struct slc_store_live *s)
     }
 }
 
-/* Delete retained segments whose grace has passed: memory and disk stay bounded. */
-static void purge(struct slc_store_live *s)
+/* Delete retained segments whose grace has passed: memory and disk stay bounded. 0, or the
+ * on_file callback's error. */
+static int purge(struct slc_store_live *s)
 {
-    for (;;) {
+    int ret = 0;
+
+    while (ret == 0) {
         struct live_entry gone;
         pthread_mutex_lock(&s->lock);
         if (s->nretained == 0 || s->e[0].drop_at_us > s->clock_us) {
             pthread_mutex_unlock(&s->lock);
-            return;
+            return 0;
         }
         gone = s->e[0];
         memmove(s->e, s->e + 1, (s->n - 1) * sizeof(*s->e));
@@ -105,8 +108,9 @@ static void purge(struct slc_store_live *s)
         s->nretained--;
         pthread_mutex_unlock(&s->lock);
         slc_object_unref(&gone.obj);
-        slc_store_live_disk_remove(s, gone.name);
+        ret = slc_store_live_disk_remove(s, gone.name);
     }
+    return ret;
 }
 
 /* Move the open segment into the entry table (under the lock: readers search it). */
@@ -180,7 +184,10 @@ static int live_end(void *opaque, const struct slc_seg_segment_info *info)
         return ret;
     }
     slide(s);
-    purge(s);
+    ret = purge(s);
+    if (ret < 0) {
+        return ret;
+    }
     slc_store_live_parts_trim(s);
     if (s->part_target_us > 0) {
         /* RFC 8216bis 4.4.3.8: HOLD-BACK >= 3 target durations, once the target is known */

@@ -197,6 +197,7 @@ int slc_upload_snapshot_read(const struct slc_upload *u, const char *name, struc
         slc_log_error("upload: read failed '%s': %s", path, slc_strerror(ret));
         goto out;
     }
+    sn->data[sn->len] = '\0'; /* parse_deps and strndup() may look one byte past a URI */
     ret = parse_deps(sn);
 out:
     if (f) {

@@ -5,48 +5,12 @@
 // must see zero hls.js errors, fatal or not.
 //
 //   SLUICE_BIN=build/sluice SLUICE_HTTP_PACKAGE=dir SLUICE_SOURCE_DIR=. node play_vod.mjs
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { check, finish, crash, startSluice, stopSluice, launchChromium } from './lib.mjs';
 
-const src = process.env.SLUICE_SOURCE_DIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const require = createRequire(path.join(src, 'package.json'));
-const { chromium } = require('playwright-core');
-const bin = process.env.SLUICE_BIN;
 const pkg = process.env.SLUICE_HTTP_PACKAGE;
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-
-let passed = 0, failed = 0;
-function check(desc, cond, detail) {
-  if (cond) { passed++; console.log(`ok - ${desc}`); }
-  else { failed++; console.log(`not ok - ${desc}${detail ? `\n#   ${detail}` : ''}`); }
-}
-
-// Start `sluice serve` on an ephemeral port; resolves {proc, base}.
-function startSluice(args) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--quiet', ...args],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('sluice did not start')), 10000);
-    proc.stdout.on('data', d => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) { clearTimeout(timer); resolve({ proc, base: m[1] }); }
-    });
-    proc.on('exit', code => reject(new Error(`sluice exited ${code}`)));
-  });
-}
-
-function stopSluice(s) {
-  return new Promise(resolve => {
-    s.proc.removeAllListeners('exit');
-    s.proc.on('exit', (code, sig) => resolve(code === null ? sig : code));
-    s.proc.kill('SIGTERM');
-  });
-}
 
 // Wait in the page until the video fires `ev` (or the predicate holds), with a timeout.
 async function waitVideo(page, ev, timeoutMs) {
@@ -66,13 +30,7 @@ async function main() {
   const a = await startSluice(['--root', path.join(work)]);
   const b = await startSluice(['--root', root]);
   const stream = `${b.base}/vod/index.m3u8`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const crossOrigin = [];
@@ -137,8 +95,7 @@ async function main() {
     check('page server exits 0 on SIGTERM', (await stopSluice(a)) === 0);
     rmSync(work, { recursive: true, force: true });
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  finish();
 }
 
-main().catch(e => { console.log(`not ok - ${e.stack || e}`); console.log(`${passed} passed, ${failed + 1} failed`); process.exit(1); });
+main().catch(crash);

@@ -11,7 +11,11 @@ import http from 'node:http';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 
-function get(url) {
+// A keep-alive socket the server (Varnish: timeout_idle) closed just as a request went out on
+// it fails with ECONNRESET / "socket hang up"; like any HTTP client (and hls.js's loader
+// retries), retry such a request once on a fresh connection. Only for reused sockets: an error
+// on a new connection is the server's and counts.
+function get(url, retried = false) {
     return new Promise((resolve) => {
         const req = http.get(url, { agent }, (res) => {
             const chunks = [];
@@ -21,7 +25,13 @@ function get(url) {
             res.on('error', (e) => resolve({ status: 0, error: String(e), body: Buffer.alloc(0) }));
         });
         req.setTimeout(20000, () => req.destroy(new Error('timeout')));
-        req.on('error', (e) => resolve({ status: 0, error: String(e), body: Buffer.alloc(0) }));
+        req.on('error', (e) => {
+            if (req.reusedSocket && !retried && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+                resolve(get(url, true));
+                return;
+            }
+            resolve({ status: 0, error: String(e), body: Buffer.alloc(0) });
+        });
     });
 }
 

@@ -33,13 +33,14 @@ stop_server TERM
 if [[ -e /proc/net/if_inet6 ]]; then
     "$SLUICE_BIN" serve --listen '[::1]:0' --threads 3 --root "$ROOT" --quiet \
         >"$WORK/v6.out" 2>"$WORK/v6.err" &
-    SERVER_PID=$!
+    BG_PID=$!
     url=
     for _ in $(seq 1 100); do
         url=$(sed -n 's|^sluice: listening on \(http://\[::1\]:[0-9]*/\).*|\1|p' "$WORK/v6.out")
         [[ -n $url ]] && break
         sleep 0.1
     done
+    SERVER_PID=$(sed -n 's|^sluice: listening on .*, pid \([0-9]*\))$|\1|p' "$WORK/v6.out")
     match "listens on [::1]" "$url" '^http://\[::1\]:[0-9]+/$'
     eq "serves over IPv6" "$(curl -s -g -o /dev/null -w '%{http_code} %{remote_ip}' "${url}vod/stream.m3u8")" "200 ::1"
     conns=$(curl -s -g -o /dev/null -o /dev/null -w '%{num_connects}' "${url}vod/stream.m3u8" "${url}vod/seg00000.ts")

@@ -21,7 +21,7 @@ eq "no new connections while draining" "$(status "$BASE/vod/stream.m3u8" --max-t
 wait $dl
 eq "in-flight download answered 200" "$(cat "$WORK/slow.code")" 200
 check "in-flight download complete" cmp "$WORK/slow.ts" "$seg"
-wait "$SERVER_PID"
+wait "$BG_PID"
 eq "exit 0 after SIGTERM" "$?" 0
 SERVER_PID=
 

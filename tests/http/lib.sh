@@ -9,6 +9,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-http.XXXXXX")
 PASSED=0
 FAILED=0
 SERVER_PID=
+BG_PID=
 BASE=
 
 cleanup() {
@@ -50,7 +51,8 @@ match() {
 # start_server ARGS...: runs sluice serve on 127.0.0.1:0 and sets BASE from its first line.
 start_server() {
     "$SLUICE_BIN" serve --listen 127.0.0.1:0 "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
-    SERVER_PID=$!
+    BG_PID=$!
+    SERVER_PID=$BG_PID
     local port=
     for _ in $(seq 1 300); do # 30 s: the embedded default may segment first
         port=$(sed -n 's|^sluice: listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' \
@@ -64,6 +66,8 @@ start_server() {
         sed 's/^/#   /' "$WORK/server.err"
         exit 1
     fi
+    # The pid sluice reports is the one to signal ($! may be a shell in between).
+    SERVER_PID=$(sed -n 's|^sluice: listening on .*, pid \([0-9]*\))$|\1|p' "$WORK/server.out")
     BASE=http://127.0.0.1:$port
     PORT=$port
 }
@@ -72,11 +76,7 @@ start_server() {
 stop_server() {
     local sig=${1:-TERM} rc
     kill -"$sig" "$SERVER_PID"
-    for _ in $(seq 1 100); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    wait "$SERVER_PID"
+    wait "$BG_PID" # sluice's own status, also when a shell sat in between
     rc=$?
     SERVER_PID=
     eq "server exits 0 on SIG$sig" "$rc" 0

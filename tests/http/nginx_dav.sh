@@ -39,6 +39,11 @@ http {
             dav_access user:rw group:r all:r;
         }
         location /ro/ { }  # no DAV: PUT gets 405
+        location /nodel/ {  # PUT only: DELETE gets 405
+            dav_methods PUT;
+            create_full_put_path on;
+            dav_access user:rw group:r all:r;
+        }
 
     }
 }

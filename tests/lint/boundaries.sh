@@ -41,6 +41,8 @@ forbid common "$ffmpeg|$mhd|$curl" "third-party media/HTTP headers (common depen
 forbid playlists "$ffmpeg|$mhd|$curl" "FFmpeg, libmicrohttpd or curl headers (libc only)"
 forbid origin "$ffmpeg" "FFmpeg headers (origin knows HTTP, not FFmpeg)"
 forbid segmenter "$mhd|$curl" "libmicrohttpd or curl headers (segmenter knows FFmpeg, not HTTP)"
+# vod/ glues origin and segmenter through their FFmpeg-free headers only
+forbid vod "$ffmpeg|$mhd" "FFmpeg or libmicrohttpd headers (vod/ uses slc_origin.h and slc_seg_vod.h)"
 forbid store "$ffmpeg|$mhd|$curl" "FFmpeg, libmicrohttpd or curl headers (store is plain C)"
 forbid upload "$ffmpeg|$mhd" "FFmpeg or libmicrohttpd headers (upload knows HTTP clients only)"
 forbid origin "$curl" "curl headers (the origin serves; upload/ is the HTTP client)"

@@ -329,6 +329,114 @@ static void test_disk_and_takeover(void)
     SLC_CHECK(system("rm -rf /tmp/slc-store-live-*") == 0);
 }
 
+/* The on_file callback's view: segments announced, what the last stream.m3u8 listed. */
+struct events {
+    const char *dir;
+    char done[64][32]; /* SEGMENT events, in order */
+    size_t ndone, nplaylists, nremoved, nbad;
+    struct slc_pl_media last; /* the last stream.m3u8 announced */
+    int fail_at;              /* return SLC_EIO on this event number (1-based); 0: never */
+    int count;
+};
+
+static int announced(const struct events *ev, const char *name)
+{
+    for (size_t i = 0; i < ev->ndone; i++) {
+        if (strcmp(ev->done[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Read the announced playlist back: every segment it lists was announced before it. */
+static void on_playlist(struct events *ev, const char *name)
+{
+    char path[512], text[65536], why[256] = "";
+    FILE *f;
+    size_t n;
+
+    ev->nplaylists++;
+    if (strcmp(name, "stream.m3u8") != 0) {
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/%s", ev->dir, name);
+    f = fopen(path, "rb");
+    n = f ? fread(text, 1, sizeof(text), f) : 0;
+    if (f) {
+        fclose(f);
+    }
+    slc_pl_media_deinit(&ev->last);
+    slc_pl_media_init(&ev->last);
+    SLC_CHECK_INT_EQ(slc_pl_parse(text, n, &ev->last, NULL, why, sizeof(why)), SLC_PL_KIND_MEDIA);
+    for (size_t i = 0; i < ev->last.nsegs; i++) {
+        ev->nbad += !announced(ev, ev->last.segs[i].uri);
+    }
+}
+
+static int on_file(void *opaque, const char *name, enum slc_store_file_event e)
+{
+    struct events *ev = opaque;
+
+    if (++ev->count == ev->fail_at) {
+        return SLC_EIO;
+    }
+    if (e == SLC_STORE_FILE_SEGMENT) {
+        SLC_CHECK(name[0] != '.' && ev->ndone < 64);
+        snprintf(ev->done[ev->ndone++ % 64], sizeof(ev->done[0]), "%s", name);
+    } else if (e == SLC_STORE_FILE_PLAYLIST) {
+        on_playlist(ev, name);
+    } else {
+        /* removed: announced, and no longer listed by the last announced playlist */
+        ev->nremoved++;
+        ev->nbad += !announced(ev, name) || file_exists(ev->dir, name);
+        for (size_t i = 0; i < ev->last.nsegs; i++) {
+            ev->nbad += strcmp(ev->last.segs[i].uri, name) == 0;
+        }
+    }
+    return 0;
+}
+
+static void test_disk_events(void)
+{
+    char dir[] = "/tmp/slc-store-live-XXXXXX";
+    struct slc_store_live_config c;
+    struct events ev;
+    struct harness h;
+
+    SLC_CHECK(mkdtemp(dir) != NULL);
+    memset(&ev, 0, sizeof(ev));
+    slc_pl_media_init(&ev.last);
+    ev.dir = dir;
+    cfg_default(&c);
+    c.dir = dir;
+    c.window = 3;
+    c.on_file = on_file;
+    c.on_file_opaque = &ev;
+    h_open(&h, &c);
+    for (int i = 0; i < 20; i++) {
+        h_segment(&h, 2000, 0, 1);
+    }
+    SLC_CHECK_INT_EQ(ev.ndone, 20);
+    SLC_CHECK_INT_EQ(ev.nbad, 0);
+    SLC_CHECK(ev.nplaylists >= 21); /* stream.m3u8 per segment, index.m3u8 at least once */
+    /* window 3 + a grace of one window: all but the last 6 or 7 are gone, each announced */
+    SLC_CHECK(ev.nremoved >= 12 && ev.nremoved <= 15);
+    SLC_CHECK_INT_EQ(ev.last.nsegs, 3);
+    /* a failing callback fails the segment end */
+    ev.fail_at = ev.count + 1;
+    SLC_CHECK(h.sink.ops->begin(h.sink.opaque, h.seq) == 0);
+    {
+        struct slc_seg_segment_info info = {0};
+        info.seq = h.seq;
+        info.duration_us = 2000000;
+        SLC_CHECK_INT_EQ(h.sink.ops->end(h.sink.opaque, &info), SLC_EIO);
+    }
+    h_close(&h);
+    slc_pl_media_deinit(&ev.last);
+    SLC_CHECK(system("rm -rf /tmp/slc-store-live-*") == 0);
+}
+
 struct reader {
     struct slc_store_live *s;
     volatile int stop;
@@ -388,6 +496,7 @@ int main(void)
     SLC_RUN(test_event_and_dvr);
     SLC_RUN(test_growing_segment);
     SLC_RUN(test_disk_and_takeover);
+    SLC_RUN(test_disk_events);
     SLC_RUN(test_concurrent_readers);
     return slc_test_summary("store_live");
 }
