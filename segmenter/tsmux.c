@@ -172,9 +172,11 @@ int slc_seg_tsmux_begin(struct slc_seg_tsmux *m, uint64_t seq)
     return new_context(m);
 }
 
-/* Tell the sink where a video frame starts (LL-HLS parts are cut there) and flush the AVIO
- * buffer when it asks: the muxer writes whole TS packets, so the offset is packet-aligned,
- * and flushing changes when bytes reach the sink, never which bytes. */
+/* Tell the sink where a video frame starts (LL-HLS parts are cut there). When it cuts, the
+ * mpegts muxer's pending audio PES data is written first (av_write_frame(NULL) flushes it:
+ * AVFMT_ALLOW_FLUSH), otherwise a part would end with its last ~0.2-0.7 s of audio still in
+ * the muxer and hls.js would see a buffer shorter than the part; then the AVIO buffer goes to
+ * the sink. The muxer writes whole TS packets, so offsets stay packet-aligned. */
 static int mark_frame(struct slc_seg_tsmux *m, const AVPacket *pkt)
 {
     uint64_t off;
@@ -185,11 +187,18 @@ static int mark_frame(struct slc_seg_tsmux *m, const AVPacket *pkt)
     }
     off = m->seg_bytes + (uint64_t)(m->oc->pb->buf_ptr - m->oc->pb->buffer);
     ret = m->sink.ops->mark(m->sink.opaque, pkt->pts, !!(pkt->flags & AV_PKT_FLAG_KEY), off);
-    if (ret == 1) {
-        avio_flush(m->oc->pb);
-        ret = m->err ? m->err : 0;
+    if (ret != 1) {
+        return ret;
     }
-    return ret;
+    ret = av_write_frame(m->oc, NULL);
+    if (ret < 0) {
+        return m->err ? m->err : slc_seg_averror(ret);
+    }
+    avio_flush(m->oc->pb);
+    if (m->err) {
+        return m->err;
+    }
+    return m->sink.ops->cut ? m->sink.ops->cut(m->sink.opaque, m->seg_bytes) : 0;
 }
 
 int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt)

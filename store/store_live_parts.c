@@ -33,6 +33,7 @@ int slc_store_live_parts_begin(struct slc_store_live *s)
     s->prev_off = 0;
     s->parts_us = 0;
     s->cut_off = -1;
+    s->cut_wait = 0;
     if (s->pl.ntail > 0) {
         slc_pl_media_clear_tail(&s->pl); /* parts of an abandoned segment */
     }
@@ -68,14 +69,30 @@ int slc_store_live_mark(void *opaque, int64_t pts_90k, int is_keyframe, uint64_t
         }
     }
     if (cut) {
+        /* cut == 1: slc_store_live_cut() moves the offset past the audio the muxer flushes */
         s->cut_off = (int64_t)(cut == 1 ? byte_offset : s->prev_off);
         s->cut_pts = cut == 1 ? pts_90k : s->prev_pts;
         s->cut_key = cut == 1 ? is_keyframe : s->prev_key;
+        s->cut_wait = cut == 1;
     }
     s->prev_pts = pts_90k;
     s->prev_off = byte_offset;
     s->prev_key = is_keyframe;
     return cut != 0;
+}
+
+int slc_store_live_cut(void *opaque, uint64_t byte_offset)
+{
+    struct slc_store_live *s = opaque;
+
+    /* a cut before this frame: the bytes the muxer flushed belong to the part that ends here
+     * (a cut before the previous frame keeps its offset: those bytes are the frame's) */
+    if (s->cut_wait && s->cut_off >= 0 && byte_offset > (uint64_t)s->cut_off) {
+        s->cut_off = (int64_t)byte_offset;
+        s->prev_off = byte_offset;
+    }
+    s->cut_wait = 0;
+    return slc_store_live_parts_written(s);
 }
 
 static int add_part(struct slc_store_live *s, int64_t duration_us, uint64_t end)
@@ -99,7 +116,7 @@ int slc_store_live_parts_written(struct slc_store_live *s)
 {
     int ret;
 
-    if (s->cut_off < 0 || s->cur.bytes < (uint64_t)s->cut_off) {
+    if (s->cut_off < 0 || s->cut_wait || s->cur.bytes < (uint64_t)s->cut_off) {
         return 0;
     }
     ret = add_part(s, us_of_90k(s->cut_pts - s->part_pts), (uint64_t)s->cut_off);
@@ -126,6 +143,7 @@ int slc_store_live_parts_end(struct slc_store_live *s, int64_t duration_us)
         return 0;
     }
     s->cut_off = -1;
+    s->cut_wait = 0;
     if (s->cur.bytes > s->part_off) {
         rest = rest < 0 ? 0 : rest > s->part_target_us ? s->part_target_us : rest;
         ret = add_part(s, rest, s->cur.bytes);

@@ -60,6 +60,7 @@ struct slc_store_live {
     int64_t parts_us;         /* duration of the open segment's finished parts */
     int64_t cut_off, cut_pts; /* a cut waiting for its bytes (cut_off < 0: none) */
     int cut_key;
+    int cut_wait; /* the cut's offset moves once the muxer has flushed (slc_store_live_cut) */
 };
 
 /** Format the file name of segment `seq` ("seg00042.ts"). */
@@ -74,6 +75,7 @@ int slc_store_live_publish_multi(struct slc_store_live *s);
 /* LL-HLS parts (store_live_parts.c); no-ops unless part_target_us > 0. */
 int slc_store_live_parts_begin(struct slc_store_live *s);
 int slc_store_live_mark(void *opaque, int64_t pts_90k, int is_keyframe, uint64_t byte_offset);
+int slc_store_live_cut(void *opaque, uint64_t byte_offset);
 int slc_store_live_parts_written(struct slc_store_live *s);
 int slc_store_live_parts_end(struct slc_store_live *s, int64_t duration_us);
 int slc_store_live_pulse(struct slc_store_live *s);

@@ -241,6 +241,7 @@ static const struct slc_seg_sink_ops live_ops = {
     .describe = live_describe,
     .finish = live_finish,
     .mark = slc_store_live_mark,
+    .cut = slc_store_live_cut,
 };
 
 struct slc_seg_sink slc_store_live_sink(struct slc_store_live *s)

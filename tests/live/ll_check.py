@@ -142,6 +142,53 @@ def check_ranges(base):
         base + "/" + part["URI"], {"Range": f"bytes={o}-{o + n - 1}"})[2])
 
 
+def pes_starts(ts):
+    """(offset, stream_id, pts in seconds) of each PES that starts in the TS bytes."""
+    out = []
+    for off in range(0, len(ts) - 187, 188):
+        pkt = ts[off:off + 188]
+        if pkt[0] != 0x47 or not pkt[1] & 0x40:
+            continue
+        afc, i = (pkt[3] >> 4) & 3, 4
+        if afc & 2:
+            i += 1 + pkt[4]
+        if not afc & 1 or i + 14 > 188 or pkt[i:i + 3] != b"\0\0\1":
+            continue
+        sid = pkt[i + 3]
+        if pkt[i + 7] & 0x80:
+            b = pkt[i + 9:i + 14]
+            pts = ((b[0] >> 1) & 7) << 30 | b[1] << 22 | (b[2] >> 1) << 15 | b[3] << 7 | b[4] >> 1
+            out.append((off, sid, pts / 90000.0))
+    return out
+
+
+def check_part_media(base):
+    """Each part holds the audio that precedes its end: an audio PES written after a part
+    boundary starts at most one AAC frame before the video frame that opens the next part."""
+    st, pl, _ = playlist(base)
+    segs = [sg for sg in pl["segs"] if len(sg[2]) > 1]
+    check("a listed segment still has its parts", bool(segs), len(pl["segs"]))
+    if not segs:
+        return
+    msn, uri, parts = segs[-1]
+    st, _, ts, _ = get(base + "/" + uri)
+    pes = pes_starts(ts)
+    late, n = [], 0
+    for part in parts[1:]:
+        o = int(part["BYTERANGE"].split("@")[1])
+        # the video PES that opens the part (a PCR-only or PSI packet may come first)
+        video = [p for p in pes if o <= p[0] < o + 4 * 188 and 0xE0 <= p[1] <= 0xEF]
+        if not video:
+            late.append(f"no video PES at part offset {o}")
+            continue
+        n += 1
+        t = video[0][2]
+        late += [f"audio PES at {a[0]} pts {a[2]:.3f} after the part boundary {o} (video {t:.3f})"
+                 for a in pes if a[0] >= o and 0xC0 <= a[1] <= 0xDF and a[2] < t - 0.03]
+    check(f"segment {msn}: every part starts with a video PES and ends with its audio "
+          f"({n} boundaries)", n > 0 and not late, "; ".join(late[:3]))
+
+
 def main():
     base = sys.argv[1].rstrip("/")
     if "--expect-503" in sys.argv:
@@ -156,6 +203,7 @@ def main():
         check_rules(pl)
         check_blocking(base)
         check_ranges(base)
+        check_part_media(base)
     sys.exit(1 if FAILED else 0)
 
 
