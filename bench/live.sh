@@ -4,13 +4,13 @@
 # against `ffmpeg -c copy -f hls` processes on the same streams in the same run (one ffmpeg
 # source fanned out over UDP to 2N ports), then hls.js figures (time to 3 listed segments,
 # latency median, resume after an encoder restart) from tests/browser/play_live.mjs.
-# --low-latency: the sluice channels are LL-HLS (`serve --low-latency`) and the hls.js run
-# plays an LL-HLS channel (parts, blocking reload) instead.
-#   bash bench/live.sh [--low-latency] [CHANNELS=20] [SECONDS=30]
+# The sluice channels are LL-HLS (serve's default) and the hls.js run plays an LL-HLS channel
+# (parts, blocking reload); --no-low-latency: standard HLS for both.
+#   bash bench/live.sh [--no-low-latency] [CHANNELS=20] [SECONDS=30]
 set -uo pipefail
 LL=()
-if [[ ${1:-} == --low-latency ]]; then
-    LL=(--low-latency)
+if [[ ${1:-} == --no-low-latency ]]; then
+    LL=(--no-low-latency)
     shift
 fi
 N=${1:-20}

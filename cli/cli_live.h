@@ -20,6 +20,7 @@ struct slc_cli_live_opts {
     double io_timeout;
     double reconnect_max;
     int low_latency;
+    int no_low_latency;
     double part_target;
 };
 
@@ -108,7 +109,16 @@ struct slc_cli_live_opts {
          0,                                                                                        \
          NULL,                                                                                     \
          NULL,                                                                                     \
-         "LL-HLS (serve only): parts, preload hints, blocking playlist reload"},                   \
+         "LL-HLS: parts, preload hints, blocking playlist reload (serve: the default)"},           \
+        {"no-low-latency",                                                                         \
+         SLC_OPT_FLAG,                                                                             \
+         offsetof(T, F.no_low_latency),                                                            \
+         NULL,                                                                                     \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         NULL,                                                                                     \
+         "serve: standard HLS only (no parts, no blocking reload)"},                               \
         {"part-target",                                                                            \
          SLC_OPT_DOUBLE,                                                                           \
          offsetof(T, F.part_target),                                                               \
@@ -125,8 +135,11 @@ struct slc_cli_live_opts {
 
 /** Fill the segmenter and store configurations from the parsed options (the strings stay
  * owned by argv). */
-void slc_cli_live_configure(const struct slc_cli_live_opts *o, struct slc_seg_config *seg,
-                            struct slc_store_live_config *store);
+/** Fill the segmenter and store configs from the options. `serve`: the channel lives in the
+ * origin's memory, where LL-HLS is on unless --no-low-latency (on disk it needs --low-latency,
+ * which the disk store refuses: blocking reload needs the origin). */
+void slc_cli_live_configure(const struct slc_cli_live_opts *o, int serve,
+                            struct slc_seg_config *seg, struct slc_store_live_config *store);
 
 /** Register libavdevice's capture devices and lavfi, and route FFmpeg's log. Once. */
 void slc_cli_live_init_ffmpeg(void);

@@ -2,11 +2,12 @@
 // Browser test: hls.js in headless Chromium (Debian's /usr/bin/chromium via playwright-core)
 // plays a live channel of `sluice serve --live` fed by the ffmpeg CLI over UDP for >= 30 s
 // without a stall or any hls.js error and reports its latency (hls.latency); then the encoder
-// is stopped and restarted and playback must resume. With --low-latency the channel is LL-HLS
-// (`serve --low-latency`): hls.js (lowLatencyMode) must load parts (byte ranges of the segment
-// being written) and play with zero hls.js errors, fatal or not; the outage phase is skipped.
+// is stopped and restarted and playback must resume. By default the channel is LL-HLS (what
+// `serve --live` does unless --no-low-latency): hls.js (lowLatencyMode) must load parts (byte
+// ranges of the segment being written) and play with zero hls.js errors, fatal or not. With
+// --no-low-latency the channel is standard HLS and hls.js must load whole segments.
 //
-//   SLUICE_BIN=build/sluice SLUICE_SOURCE_DIR=. node play_live.mjs [--low-latency] [--json FILE]
+//   SLUICE_BIN=build/sluice SLUICE_SOURCE_DIR=. node play_live.mjs [--no-low-latency] [--json FILE]
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ const { chromium } = require('playwright-core');
 const bin = process.env.SLUICE_BIN;
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
-const lowLatency = process.argv.includes('--low-latency');
+const lowLatency = !process.argv.includes('--no-low-latency');
 const procs = [];
 
 let passed = 0, failed = 0;
@@ -105,7 +106,7 @@ async function outage(page, port, steady, result, setEnc, enc) {
 async function main() {
   const port = await freeUdpPort();
   const s = await startSluice(['--live', `cam=udp://127.0.0.1:${port}`, '--io-timeout', '2', '--reconnect-max', '1',
-    ...(lowLatency ? ['--low-latency'] : [])]);
+    ...(lowLatency ? [] : ['--no-low-latency'])]);
   const playlist = `${s.base}/live/cam/stream.m3u8`;
   let enc = startEncoder(port);
   const t0 = Date.now();
@@ -159,8 +160,9 @@ async function main() {
       check('hls.js runs with lowLatencyMode: true', steady.ll === true);
       check(`hls.js loads parts (${steady.parts} parts, ${steady.frags} whole segments)`, steady.parts > 20);
     } else {
-      await outage(page, port, steady, result, e => { enc = e; }, enc);
+      check(`hls.js loads whole segments (${steady.frags} segments, ${steady.parts} parts)`, steady.frags > 10 && steady.parts === 0);
     }
+    await outage(page, port, steady, result, e => { enc = e; }, enc);
   } finally {
     await browser.close();
     await stopProc(enc);

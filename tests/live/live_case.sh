@@ -115,8 +115,8 @@ case_udp() {
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
     watch_start "$BASE/live/cam/stream.m3u8" --min-discontinuities 1
     check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
-    check "standard HLS ignores LL-HLS delivery directives (no blocking)" \
-        bash -c "curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 200"
+    check "LL-HLS by default: a reload directive far ahead is refused at once (400)" \
+        bash -c "curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 400"
     sleep 12
     encoder_stop
     sleep 7 # stall: the playlist stops growing and stays valid
@@ -158,11 +158,14 @@ case_wrap() {
 case_srt() {
     local port
     port=$(free_port SOCK_DGRAM)
-    serve_start --live "cam=srt://127.0.0.1:$port?mode=listener" --io-timeout 3
+    # standard HLS here (serve's default is LL-HLS, covered by the udp case)
+    serve_start --live "cam=srt://127.0.0.1:$port?mode=listener" --io-timeout 3 --no-low-latency
     sleep 0.5
     encoder_start "srt://127.0.0.1:$port?mode=caller" mpegts
     watch_start "$BASE/live/cam/stream.m3u8"
     check "3 segments listed within 14 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 14
+    check "standard HLS: no part tags, delivery directives ignored (no blocking)" \
+        bash -c "! curl -s '$BASE/live/cam/stream.m3u8' | grep -q '^#EXT-X-PART' && curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 200"
     sleep 6
     check_playable "$BASE/live/cam"
     encoder_stop
@@ -235,7 +238,7 @@ case_live_kill() {
 case_llhls() {
     local port
     port=$(free_port SOCK_DGRAM)
-    serve_start --live "cam=udp://127.0.0.1:$port" --io-timeout 20 --low-latency
+    serve_start --live "cam=udp://127.0.0.1:$port" --io-timeout 20
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
     watch_start "$BASE/live/cam/stream.m3u8"
     check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
