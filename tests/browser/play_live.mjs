@@ -131,7 +131,6 @@ async function main() {
       window.liveLog = { waiting: 0, parts: 0, frags: 0 };
       window.sluice.hls.on('hlsFragLoaded', (ev, d) => { if (d.part) window.liveLog.parts++; else window.liveLog.frags++; });
       v.addEventListener('waiting', () => { if (v.currentTime > 0) window.liveLog.waiting++; });
-      v.play().catch(() => {});
     });
     await page.waitForFunction(() => document.getElementById('video').currentTime > 0.5, null, { timeout: 30000 });
     // steady phase: >= 30 s of playback, sampling latency and progress every second
