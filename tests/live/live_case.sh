@@ -5,7 +5,7 @@
 # playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
 # encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
 # `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
-#   live_case.sh udp|wrap|srt|rtmp|live_kill
+#   live_case.sh udp|wrap|srt|rtmp|live_kill|llhls
 set -uo pipefail
 case_name=${1:?case}
 BIN=${SLUICE_BIN:?}
@@ -115,6 +115,8 @@ case_udp() {
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
     watch_start "$BASE/live/cam/stream.m3u8" --min-discontinuities 1
     check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    check "LL-HLS by default: a reload directive far ahead is refused at once (400)" \
+        bash -c "curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 400"
     sleep 12
     encoder_stop
     sleep 7 # stall: the playlist stops growing and stays valid
@@ -156,11 +158,14 @@ case_wrap() {
 case_srt() {
     local port
     port=$(free_port SOCK_DGRAM)
-    serve_start --live "cam=srt://127.0.0.1:$port?mode=listener" --io-timeout 3
+    # standard HLS here (serve's default is LL-HLS, covered by the udp case)
+    serve_start --live "cam=srt://127.0.0.1:$port?mode=listener" --io-timeout 3 --no-low-latency
     sleep 0.5
     encoder_start "srt://127.0.0.1:$port?mode=caller" mpegts
     watch_start "$BASE/live/cam/stream.m3u8"
     check "3 segments listed within 14 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 14
+    check "standard HLS: no part tags, delivery directives ignored (no blocking)" \
+        bash -c "! curl -s '$BASE/live/cam/stream.m3u8' | grep -q '^#EXT-X-PART' && curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 200"
     sleep 6
     check_playable "$BASE/live/cam"
     encoder_stop
@@ -225,6 +230,29 @@ case_live_kill() {
     encoder_stop
     watch_end
     check "no stray temporary files" test -z "$(find "$out" -name '.*.tmp')"
+}
+
+# LL-HLS (--low-latency): tags and rules, part byte ranges, blocking reload (tests/live/
+# ll_check.py), played by live_watch.mjs meanwhile; with the encoder gone a blocked reload
+# answers 503 after 3 target durations.
+case_llhls() {
+    local port
+    port=$(free_port SOCK_DGRAM)
+    serve_start --live "cam=udp://127.0.0.1:$port" --io-timeout 20
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
+    watch_start "$BASE/live/cam/stream.m3u8"
+    check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    python3 "$SRC/tests/live/ll_check.py" "$BASE/live/cam" >"$WORK/ll.out" 2>&1
+    local rc=$?
+    sed 's/^/  /' "$WORK/ll.out"
+    check "ll_check: LL-HLS playlist, ranges and blocking reload" test "$rc" -eq 0
+    encoder_stop
+    python3 "$SRC/tests/live/ll_check.py" "$BASE/live/cam" --expect-503 >"$WORK/ll.out" 2>&1
+    rc=$?
+    sed 's/^/  /' "$WORK/ll.out"
+    check "ll_check: 503 when nothing arrives" test "$rc" -eq 0
+    watch_end
+    serve_stop
 }
 
 wait_segments_file() {
