@@ -5,7 +5,7 @@
 # playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
 # encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
 # `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
-#   live_case.sh udp|wrap|srt|rtmp|live_kill|llhls
+#   live_case.sh udp|wrap|srt|rtmp|live_kill|llhls|midgop
 set -uo pipefail
 case_name=${1:?case}
 BIN=${SLUICE_BIN:?}
@@ -261,6 +261,40 @@ wait_segments_file() {
         sleep 0.1
     done
     return 1
+}
+
+# A stream joined mid-GOP: the first 2 s of video carry no SPS (4 s GOP, file cut mid-GOP),
+# so the quick 1.2 s stream analysis finds no dimensions; the input is reopened with the full
+# window and the output still has a 640x360 video track with its audio.
+case_midgop() {
+    local port out=$WORK/out
+    port=$(free_port SOCK_DGRAM)
+    ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=640x360:rate=30 \
+        -f lavfi -i sine=frequency=440:sample_rate=48000 -t 16 \
+        -c:v libx264 -preset ultrafast -g 120 -keyint_min 120 -sc_threshold 0 -b:v 1M \
+        -c:a aac -b:a 96k -f mpegts "$WORK/gop4.ts"
+    local size skip
+    size=$(stat -c %s "$WORK/gop4.ts")
+    skip=$((size / 16 * 1 / 188)) # about 1 s in: 3 s before the next keyframe
+    dd if="$WORK/gop4.ts" of="$WORK/midgop.ts" bs=188 skip="$skip" status=none
+    "$BIN" live "udp://127.0.0.1:$port" "$out" --verbose --io-timeout 4 2>"$WORK/live.err" &
+    local live=$!
+    PIDS+=("$live")
+    sleep 0.5
+    ffmpeg -nostdin -v error -re -i "$WORK/midgop.ts" -c copy -f mpegts \
+        "udp://127.0.0.1:$port?pkt_size=1316" 2>>"$WORK/encoder.err"
+    kill -INT "$live"
+    wait "$live"
+    check "sluice live exits 0" test $? -eq 0
+    check "the quick analysis found no SPS and the input was reopened with the full window" \
+        grep -q "stream parameters incomplete" "$WORK/live.err"
+    local seg
+    seg=$(grep -v '^#' "$out/stream.m3u8" | head -1)
+    check "segments written ($seg)" test -s "$out/$seg"
+    check "the multivariant playlist knows the video (RESOLUTION, CODECS from the SPS)" \
+        bash -c "grep -q 'CODECS=\"avc1.*,mp4a.40.2\",RESOLUTION=640x360' '$out/index.m3u8'"
+    check "the output has 640x360 video and AAC audio" bash -c \
+        "ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 '$out/$seg' | tr '\n' ' ' | grep -q 'h264,640,360 aac'"
 }
 
 "case_$case_name"
