@@ -138,6 +138,24 @@ out:
     return ret;
 }
 
+/* PROGRAM-DATE-TIME: the wall clock at ingest anchors it, then each segment continues the
+ * previous one by its duration, so PDT and EXTINF agree (the clock read at each cut jitters
+ * by the pipeline's delays, tens of ms). A discontinuity, or a drift of more than a second
+ * (an encoder clock running fast or slow), anchors it to the wall clock again. */
+#define PDT_MAX_DRIFT_MS 1000
+
+static int64_t program_date_time(struct slc_store_live *s, const struct slc_seg_segment_info *info)
+{
+    int64_t pdt = info->wallclock_ms;
+
+    if (s->pdt_next_ms > 0 && !info->discontinuity && pdt > 0 &&
+        llabs(pdt - s->pdt_next_ms) <= PDT_MAX_DRIFT_MS) {
+        pdt = s->pdt_next_ms;
+    }
+    s->pdt_next_ms = pdt > 0 ? pdt + info->duration_us / 1000 : 0;
+    return pdt;
+}
+
 static int list_segment(struct slc_store_live *s, const struct slc_seg_segment_info *info)
 {
     struct slc_pl_segment seg;
@@ -146,7 +164,7 @@ static int list_segment(struct slc_store_live *s, const struct slc_seg_segment_i
     seg.uri = s->cur.name;
     seg.duration_us = info->duration_us;
     seg.discontinuity = info->discontinuity && s->pl.nsegs + s->pl.media_sequence > 0;
-    seg.program_date_time_ms = info->wallclock_ms;
+    seg.program_date_time_ms = program_date_time(s, info);
     seg.byterange_length = seg.byterange_offset = -1;
     seg.bytes = s->cur.bytes;
     return slc_pl_media_add_segment(&s->pl, &seg);

@@ -21,6 +21,7 @@ struct harness {
     struct slc_pl_media prev;
     int have_prev;
     uint64_t seq;
+    int64_t wall_jitter_ms[64]; /* added to segment seq's wall clock */
 };
 
 static void h_open(struct harness *h, const struct slc_store_live_config *c)
@@ -79,7 +80,8 @@ static void h_segment(struct harness *h, int64_t dur_ms, int disc, int check)
     info.duration_us = dur_ms * 1000;
     info.bytes = 1000;
     info.discontinuity = disc;
-    info.wallclock_ms = 1700000000000LL + (int64_t)info.seq * 2000;
+    info.wallclock_ms =
+        1700000000000LL + (int64_t)info.seq * 2000 + h->wall_jitter_ms[info.seq % 64];
     SLC_CHECK_INT_EQ(h->sink.ops->end(h->sink.opaque, &info), 0);
     if (check) {
         h_check_playlist(h);
@@ -130,6 +132,37 @@ static void test_window_sliding(void)
     SLC_CHECK_INT_EQ(h.sink.ops->finish(h.sink.opaque, 1), 0);
     h_check_playlist(&h);
     SLC_CHECK(h.prev.endlist);
+    h_close(&h);
+}
+
+/* PROGRAM-DATE-TIME continues by EXTINF through the wall clock's jitter at each cut; a
+ * discontinuity or a drift over a second anchors it to the wall clock again. */
+static void test_program_date_time(void)
+{
+    struct slc_store_live_config c;
+    struct harness h;
+    const int64_t t0 = 1700000000000LL;
+
+    cfg_default(&c);
+    c.window = 20;
+    h_open(&h, &c);
+    for (int i = 0; i < 64; i++) {
+        h.wall_jitter_ms[i] = i % 2 ? 90 : -70;
+    }
+    h.wall_jitter_ms[6] = 1500; /* segment 6: the clock is 1.5 s off (drift) */
+    for (int i = 0; i < 10; i++) {
+        h_segment(&h, 2000, i == 8, 1);
+    }
+    SLC_CHECK_INT_EQ(h.prev.nsegs, 10);
+    SLC_CHECK(h.prev.segs[0].program_date_time_ms == t0 - 70);
+    for (int i = 1; i < 6; i++) {
+        SLC_CHECK(h.prev.segs[i].program_date_time_ms == t0 - 70 + i * 2000);
+    }
+    SLC_CHECK(h.prev.segs[6].program_date_time_ms == t0 + 6 * 2000 + 1500);
+    SLC_CHECK(h.prev.segs[7].program_date_time_ms == t0 + 7 * 2000 + 90); /* back */
+    SLC_CHECK(h.prev.segs[8].program_date_time_ms == t0 + 8 * 2000 - 70); /* discontinuity */
+    SLC_CHECK(h.prev.segs[9].program_date_time_ms == t0 + 9 * 2000 - 70);
+    SLC_CHECK_INT_EQ(h.sink.ops->finish(h.sink.opaque, 1), 0);
     h_close(&h);
 }
 
@@ -489,6 +522,7 @@ int main(void)
 {
     slc_log_set_level(SLC_LOG_ERROR);
     SLC_RUN(test_window_sliding);
+    SLC_RUN(test_program_date_time);
     SLC_RUN(test_discontinuity_sequence);
     SLC_RUN(test_retention);
     SLC_RUN(test_memory_bound);
