@@ -35,8 +35,21 @@ sub vcl_recv {
         return (pass);
     }
     unset req.http.Cookie;
-    # Same URL for every viewer (HLS-NOTES "Serving"): drop query strings from the cache key.
-    set req.url = regsub(req.url, "\?.*$", "");
+    # Same URL for every viewer (HLS-NOTES "Serving"): drop query strings from the cache key,
+    # except LL-HLS delivery directives (RFC 8216bis 6.2.5), which ask for another playlist:
+    # _HLS_msn and _HLS_part are kept, in one order, so viewers waiting for the same part
+    # share one blocked origin request (Varnish's waiting list) and its answer.
+    if (req.url ~ "\.m3u8\?" && req.url ~ "[?&]_HLS_msn=[0-9]+(&|$)") {
+        set req.http.X-LL = "?_HLS_msn=" + regsub(req.url, "^.*[?&]_HLS_msn=([0-9]+).*$", "\1");
+        if (req.url ~ "[?&]_HLS_part=[0-9]+(&|$)") {
+            set req.http.X-LL = req.http.X-LL + "&_HLS_part=" +
+                regsub(req.url, "^.*[?&]_HLS_part=([0-9]+).*$", "\1");
+        }
+        set req.url = regsub(req.url, "\?.*$", "") + req.http.X-LL;
+        unset req.http.X-LL;
+    } else {
+        set req.url = regsub(req.url, "\?.*$", "");
+    }
     return (hash);
 }
 

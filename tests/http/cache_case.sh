@@ -167,6 +167,60 @@ failover)
     echo "  origin A: $(origin_gets A '/vod/') GETs before it died, origin B: $(origin_gets B '/vod/')"
     [[ $(origin_gets B '/vod/') -gt 0 ]] || fail "origin B never used (A died too late?)"
     ;;
+live_ll)
+    # LL-HLS through the cache: blocking playlist reloads keep their directives (the VCL keeps
+    # _HLS_msn/_HLS_part in the key and drops anything else), wait for the part at the origin
+    # and come back holding it.
+    command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg not installed"; exit 77; }
+    uport=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    port=$(free_port)
+    "$origin" serve --live "cam=udp://127.0.0.1:$uport" --listen "127.0.0.1:$port" --quiet \
+        --access-log "$work/origin_A.log" >"$work/origin_A.err" 2>&1 &
+    pids+=($!)
+    wait_http "http://127.0.0.1:$port/"
+    ffmpeg -nostdin -v error -re -f lavfi -i testsrc2=size=320x180:rate=30 -c:v libx264 \
+        -preset ultrafast -tune zerolatency -g 60 -keyint_min 60 -sc_threshold 0 -b:v 500k \
+        -f mpegts "udp://127.0.0.1:$uport?pkt_size=1316" 2>"$work/encoder.err" &
+    pids+=($!)
+    start_varnish "$port" "$port"
+    pl="http://127.0.0.1:$VPORT/live/cam/stream.m3u8"
+    for _ in $(seq 150); do
+        curl -s "$pl" | grep -q '^#EXTINF' && break
+        sleep 0.1
+    done
+    python3 - "$pl" <<'PY' || fail "blocking reload through the cache"
+import re, sys, time, urllib.request
+pl = sys.argv[1]
+def get(url):
+    t = time.monotonic()
+    body = urllib.request.urlopen(url, timeout=20).read().decode()
+    return body, time.monotonic() - t
+def next_part(body):
+    msn = int(re.search(r"#EXT-X-MEDIA-SEQUENCE:(\d+)", body).group(1))
+    n = len(re.findall(r"^#EXTINF", body, re.M))
+    tail = body.split("#EXTINF")[-1]
+    tail = tail[tail.index("\n", tail.index("\n") + 1):] if "\n" in tail else ""
+    return msn + n, len(re.findall(r"^#EXT-X-PART:", tail, re.M))
+def has_part(body, msn, part):
+    m, k = next_part(body)
+    return m > msn or (m == msn and k > part)
+body, _ = get(pl)
+waits = []
+for round in range(6):
+    m, k = next_part(body)  # the part being written: the request must wait for it
+    url = f"{pl}?x=1&_HLS_part={k}&_HLS_msn={m}&y=2"
+    body, dt = get(url)
+    waits.append(dt)
+    print(f"  {url.split('?')[1]}: {dt:.2f} s")
+    if not has_part(body, m, k):
+        print(f"  the answer does not hold part {m}.{k}:\n{body}")
+        sys.exit(1)
+if sorted(waits)[len(waits) // 2] < 0.05:
+    print("  the requests did not wait for their parts")
+    sys.exit(1)
+PY
+    echo "  blocking reloads through Varnish waited for their parts"
+    ;;
 *)
     fail "unknown case"
     ;;
