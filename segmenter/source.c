@@ -25,6 +25,13 @@ static const char live_protocols[] =
     "udp,rtp,srt,rtmp,rtmps,rtmpt,tcp,tls,http,https,httpproxy,crypto,pipe,data";
 
 #define PROBE_SIZE (20 * 1024 * 1024)
+/* What a live input may read while its format is probed and its header parsed. libavformat's
+ * mpegts demuxer keeps that much seek-back buffer in the input's AVIOContext
+ * (ffio_ensure_seekback(pb, probesize)) and fills all of it with new data before it shrinks
+ * again: with the 20 MiB above, a 3 Mbit/s channel touched 20 MiB of fresh pages over its first
+ * 53 s (page faults in every recvfrom, and most of its RSS). PAT and PMT repeat every 100 ms or
+ * so; 1 MiB is ~2.7 s of a 3 Mbit/s stream. Stream info is still probed with PROBE_SIZE. */
+#define LIVE_OPEN_PROBE_SIZE (1024 * 1024)
 #define ANALYZE_US (15 * 1000000)
 #define LIVE_ANALYZE_US (5 * 1000000)
 #define IO_TIMEOUT_US (30 * 1000000)
@@ -195,7 +202,7 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
     if ((ret = open_file_io(src, input, c)) < 0) {
         return ret;
     }
-    src->fmt->probesize = PROBE_SIZE;
+    src->fmt->probesize = c->live ? LIVE_OPEN_PROBE_SIZE : PROBE_SIZE;
     src->fmt->max_analyze_duration = c->live ? LIVE_ANALYZE_US : ANALYZE_US;
     if ((ret = set_options(&opts, c)) < 0) {
         av_dict_free(&opts);
@@ -236,6 +243,7 @@ static int select_streams(struct slc_seg_source *src, const char *input)
     int ret;
 
     arm_deadline(src);
+    fmt->probesize = PROBE_SIZE;
     ret = avformat_find_stream_info(fmt, NULL);
     if (ret < 0) {
         slc_log_error("segmenter: cannot read stream info of '%s': %s", input, av_err2str(ret));
