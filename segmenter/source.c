@@ -180,6 +180,38 @@ static void set_udp_defaults(AVDictionary **opts, const char *input)
     av_dict_set(opts, "buffer_size", "4194304", AV_DICT_DONT_OVERWRITE);
 }
 
+/* The demuxer's reads from our udp reader: a batch holds at most 32 datagrams. */
+#define UDP_IO_BUFFER (32 * 1024)
+
+/* A live udp:// input is read by our recvmmsg reader (seg_source_udp.h: one wake-up per
+ * batch of datagrams) unless one of its options needs libavformat's udp protocol; then
+ * nothing is set here (0) and libavformat opens the URL as before. */
+static int open_udp_io(struct slc_seg_source *src, const char *input, const AVDictionary *opts)
+{
+    AVIOInterruptCB cb = {interrupt_cb, src};
+    unsigned char *buf;
+    int ret;
+
+    if (strncmp(input, "udp://", 6) != 0) {
+        return 0;
+    }
+    ret = slc_seg_udp_open(input, opts, &cb, &src->udp);
+    if (ret < 0) {
+        return ret == SLC_EUNSUPPORTED ? 0 : ret;
+    }
+    buf = av_malloc(UDP_IO_BUFFER);
+    src->pb =
+        buf ? avio_alloc_context(buf, UDP_IO_BUFFER, 0, src->udp, slc_seg_udp_read, NULL, NULL)
+            : NULL;
+    if (!src->pb) {
+        av_free(buf);
+        return SLC_ENOMEM;
+    }
+    src->fmt->pb = src->pb;
+    src->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
+    return 0;
+}
+
 static int open_demuxer(struct slc_seg_source *src, const char *input,
                         const struct slc_seg_config *c)
 {
@@ -216,6 +248,10 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
     } else if (strstr(input, "://")) {
         av_dict_set(&opts, "protocol_whitelist", live_protocols, 0);
         set_udp_defaults(&opts, input);
+        if ((ret = open_udp_io(src, input, opts)) < 0) {
+            av_dict_free(&opts);
+            return ret;
+        }
     }
     src->io_deadline_us = 0;
     if (!is_listener(input, opts)) {
@@ -358,6 +394,7 @@ void slc_seg_source_close(struct slc_seg_source *src)
         av_freep(&src->pb->buffer);
         avio_context_free(&src->pb);
     }
+    slc_seg_udp_free(&src->udp);
     if (src->fd >= 0) {
         close(src->fd);
         src->fd = -1;
