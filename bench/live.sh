@@ -36,6 +36,14 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 sum_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(ticks "$p"))); done; echo "$t"; }
 sum_rss() { local t=0 p; for p in "$@"; do t=$((t + $(rss_kb "$p"))); done; echo "$t"; }
 HZ=$(getconf CLK_TCK)
+# made PORT: per sluice channel, segments made so far (media sequence + listed), one line each
+made() {
+    local urls=() i
+    for i in $(seq 0 $((N - 1))); do urls+=("http://127.0.0.1:$1/live/c$i/stream.m3u8"); done
+    curl -s "${urls[@]}" | awk '/^#EXTM3U/ { if (n) print m + c; n = 1; m = 0; c = 0 }
+        /^#EXT-X-MEDIA-SEQUENCE:/ { split($0, a, ":"); m = a[2] } /^#EXTINF/ { c++ }
+        END { if (n) print m + c }'
+}
 BASEPORT=$((20000 + RANDOM % 20000))
 
 # feed URL_LIST [EXT]: one ffmpeg fanning the source out to every output of the tee list
@@ -127,7 +135,6 @@ done
 "$BIN" serve --listen 127.0.0.1:0 --quiet --access-log off "${args[@]}" >"$WORK/sluice.out" 2>"$WORK/sluice.err" &
 SL=$!
 PIDS+=("$SL")
-T_START=$(date +%s.%N)
 SB=()
 if [[ -n ${SLUICE_BASE:-} ]]; then
     outs=""
@@ -154,6 +161,8 @@ if [[ $FFMPEG == 1 ]]; then
     done
 fi
 sleep "$WARMUP" # inputs probed, windows filling
+port=$(sed -n 's|^sluice: listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/sluice.out")
+made "$port" >"$WORK/made0"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 s0=$(ticks "$SL")
 f0=$(sum_ticks "${FF[@]}")
@@ -170,26 +179,18 @@ srss=$(rss_kb "$SL")
 frss=$(sum_rss "${FF[@]}")
 nrss=$(sum_rss "${NG[@]}")
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
-port=$(sed -n 's|^sluice: listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/sluice.out")
-listed=0
-minseg=999999
-for i in $(seq 0 $((N - 1))); do
-    pl=$(curl -s "http://127.0.0.1:$port/live/c$i/stream.m3u8")
-    if grep -q '^#EXTINF' <<<"$pl"; then
-        listed=$((listed + 1))
-        made=$(($(sed -n 's/^#EXT-X-MEDIA-SEQUENCE://p' <<<"$pl") + $(grep -c '^#EXTINF' <<<"$pl")))
-        [[ $made -lt $minseg ]] && minseg=$made
-    fi
-done
-T_END=$(date +%s.%N)
+made "$port" >"$WORK/made1"
+# segments each channel made during the measurement (SECS / 2 in real time)
+read -r listed minseg < <(paste "$WORK/made0" "$WORK/made1" | awk '$2 > 0 { l++; d = $2 - $1;
+    if (min == "" || d < min) min = d } END { print l + 0, min + 0 }')
 nlive=$(find "$WORK/nginx-hls" -name index.m3u8 2>/dev/null | wc -l)
 echo "load average before/after: $load0 / $load1 (2 cores shared with other work)"
 awk -v n="$N" -v s="$SECS" -v w="$WARMUP" -v hz="$HZ" -v sd=$((s1 - s0)) -v fd=$((f1 - f0)) \
     -v nd=$((n1 - n0)) -v sr="$srss" -v fr="$frss" -v nr="$nrss" -v l="$listed" -v m="$minseg" \
     -v ff="$FFMPEG" -v ng="$NGINX" -v nl="$nlive" -v src="$SOURCE" -v bd=$((b1 - b0)) \
-    -v br="$brss" -v base="${SLUICE_BASE:-}" -v el="$(echo "$T_END - $T_START" | bc)" 'BEGIN {
+    -v br="$brss" -v base="${SLUICE_BASE:-}" 'BEGIN {
     printf "channels: %d (3 Mbit/s stream copy, 2 s segments, source %s), measured over %d s after %d s\n", n, src, s, w
-    printf "sluice serve --live: %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel; %d/%d channels listed, fewest segments made %d (%.0f s of input in %.0f s since sluice started)\n", 100*sd/hz/s/n, sr/1024, sr/1024/n, l, n, m, m*2, el
+    printf "sluice serve --live: %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel; %d/%d channels listed; the slowest made %d segments (%d s of input) in the %d s measured\n", 100*sd/hz/s/n, sr/1024, sr/1024/n, l, n, m, m*2, s
     if (base != "") printf "sluice (baseline %s): %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel\n", base, 100*bd/hz/s/n, br/1024, br/1024/n
     if (ff == 1) printf "ffmpeg -f hls x%d:   %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel\n", n, 100*fd/hz/s/n, fr/1024, fr/1024/n
     if (ng == 1) printf "nginx-rtmp (1 worker): %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel; %d/%d channels with a playlist\n", 100*nd/hz/s/n, nr/1024, nr/1024/n, nl, n
