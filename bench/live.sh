@@ -115,18 +115,19 @@ EOF
     feed "$outs" flv
 fi
 
+# One feeder for every UDP consumer (sluice, ffmpeg, the baseline): the same datagrams at the
+# same moments, also when the feeder falls behind on a loaded box and catches up.
 outs=""
 for i in $(seq 0 $((N - 1))); do
     outs+="${outs:+|}[f=mpegts]udp://127.0.0.1:$((BASEPORT + i))?pkt_size=1316"
+    if [[ $FFMPEG == 1 ]]; then
+        outs+="|[f=mpegts]udp://127.0.0.1:$((BASEPORT + N + i))?pkt_size=1316"
+    fi
+    if [[ -n ${SLUICE_BASE:-} ]]; then
+        outs+="|[f=mpegts]udp://127.0.0.1:$((BASEPORT + 3 * N + 20 + i))?pkt_size=1316"
+    fi
 done
 feed "$outs"
-if [[ $FFMPEG == 1 ]]; then
-    outs=""
-    for i in $(seq 0 $((N - 1))); do
-        outs+="${outs:+|}[f=mpegts]udp://127.0.0.1:$((BASEPORT + N + i))?pkt_size=1316"
-    done
-    feed "$outs"
-fi
 
 args=()
 for i in $(seq 0 $((N - 1))); do
@@ -137,13 +138,10 @@ SL=$!
 PIDS+=("$SL")
 SB=()
 if [[ -n ${SLUICE_BASE:-} ]]; then
-    outs=""
     args=()
     for i in $(seq 0 $((N - 1))); do
-        outs+="${outs:+|}[f=mpegts]udp://127.0.0.1:$((BASEPORT + 3 * N + 20 + i))?pkt_size=1316"
         args+=(--live "c$i=udp://127.0.0.1:$((BASEPORT + 3 * N + 20 + i))")
     done
-    feed "$outs"
     "$SLUICE_BASE" serve --listen 127.0.0.1:0 --quiet --access-log off "${args[@]}" \
         >"$WORK/base.out" 2>"$WORK/base.err" &
     SB=($!)
