@@ -36,6 +36,15 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 sum_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(ticks "$p"))); done; echo "$t"; }
 sum_rss() { local t=0 p; for p in "$@"; do t=$((t + $(rss_kb "$p"))); done; echo "$t"; }
 HZ=$(getconf CLK_TCK)
+# udp_drops FIRST COUNT: datagrams the kernel dropped on full receive buffers, ports FIRST..
+udp_drops() {
+    local d=0 port drop
+    while read -r port drop; do
+        port=$((16#$port))
+        [[ $port -ge $1 && $port -lt $(($1 + $2)) ]] && d=$((d + drop))
+    done < <(awk 'NR > 1 { split($2, a, ":"); print a[2], $NF }' /proc/net/udp)
+    echo "$d"
+}
 # made PORT: per sluice channel, segments made so far (media sequence + listed), one line each
 made() {
     local urls=() i
@@ -178,6 +187,7 @@ frss=$(sum_rss "${FF[@]}")
 nrss=$(sum_rss "${NG[@]}")
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 made "$port" >"$WORK/made1"
+drops=$(udp_drops "$BASEPORT" "$N")
 # segments each channel made during the measurement (SECS / 2 in real time)
 read -r listed minseg < <(paste "$WORK/made0" "$WORK/made1" | awk '$2 > 0 { l++; d = $2 - $1;
     if (min == "" || d < min) min = d } END { print l + 0, min + 0 }')
@@ -186,9 +196,9 @@ echo "load average before/after: $load0 / $load1 (2 cores shared with other work
 awk -v n="$N" -v s="$SECS" -v w="$WARMUP" -v hz="$HZ" -v sd=$((s1 - s0)) -v fd=$((f1 - f0)) \
     -v nd=$((n1 - n0)) -v sr="$srss" -v fr="$frss" -v nr="$nrss" -v l="$listed" -v m="$minseg" \
     -v ff="$FFMPEG" -v ng="$NGINX" -v nl="$nlive" -v src="$SOURCE" -v bd=$((b1 - b0)) \
-    -v br="$brss" -v base="${SLUICE_BASE:-}" 'BEGIN {
+    -v br="$brss" -v base="${SLUICE_BASE:-}" -v dr="$drops" 'BEGIN {
     printf "channels: %d (3 Mbit/s stream copy, 2 s segments, source %s), measured over %d s after %d s\n", n, src, s, w
-    printf "sluice serve --live: %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel; %d/%d channels listed; the slowest made %d segments (%d s of input) in the %d s measured\n", 100*sd/hz/s/n, sr/1024, sr/1024/n, l, n, m, m*2, s
+    printf "sluice serve --live: %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel; %d/%d channels listed; the slowest made %d segments (%d s of input) in the %d s measured; %d datagrams dropped by full socket buffers\n", 100*sd/hz/s/n, sr/1024, sr/1024/n, l, n, m, m*2, s, dr
     if (base != "") printf "sluice (baseline %s): %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel\n", base, 100*bd/hz/s/n, br/1024, br/1024/n
     if (ff == 1) printf "ffmpeg -f hls x%d:   %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel\n", n, 100*fd/hz/s/n, fr/1024, fr/1024/n
     if (ng == 1) printf "nginx-rtmp (1 worker): %.3f%% of a core per channel, RSS %.1f MiB total, %.2f MiB per channel; %d/%d channels with a playlist\n", 100*nd/hz/s/n, nr/1024, nr/1024/n, nl, n
