@@ -15,7 +15,8 @@ enum slc_cli_opt_type {
     SLC_OPT_ENUM,   /* string that must be one of `choices` ("a|b|c"); stored as const char * */
 };
 
-#define SLC_CLI_LIST_MAX 64
+/* Ceiling on a repeatable option: e.g. 256 --live channels (issue 4 asks for >= 100). */
+#define SLC_CLI_LIST_MAX 256
 
 /** Storage for a repeatable option (e.g. --live NAME=URL given several times). */
 struct slc_cli_list {

@@ -6,6 +6,7 @@
 #define SLC_SEG_SOURCE_H
 
 #include "seg_averror.h"
+#include "seg_source_udp.h"
 #include "slc_segmenter.h"
 
 #include <libavformat/avformat.h>
@@ -15,7 +16,9 @@
 
 struct slc_seg_source {
     AVFormatContext *fmt;
-    AVIOContext *pb;             /* our own I/O for regular files (NULL: libavformat's protocols) */
+    AVIOContext *pb;             /* our own I/O for regular files and live udp:// (NULL:
+                                  * libavformat's protocols) */
+    struct slc_seg_udp *udp;     /* the udp:// reader behind pb, or NULL */
     int fd;                      /* the regular file behind pb, or -1 */
     int video;                   /* selected stream index or -1 */
     int audio;                   /* selected stream index or -1 */

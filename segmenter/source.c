@@ -25,6 +25,13 @@ static const char live_protocols[] =
     "udp,rtp,srt,rtmp,rtmps,rtmpt,tcp,tls,http,https,httpproxy,crypto,pipe,data";
 
 #define PROBE_SIZE (20 * 1024 * 1024)
+/* What a live input may read while its format is probed and its header parsed. libavformat's
+ * mpegts demuxer keeps that much seek-back buffer in the input's AVIOContext
+ * (ffio_ensure_seekback(pb, probesize)) and fills all of it with new data before it shrinks
+ * again: with the 20 MiB above, a 3 Mbit/s channel touched 20 MiB of fresh pages over its first
+ * 53 s (page faults in every recvfrom, and most of its RSS). PAT and PMT repeat every 100 ms or
+ * so; 1 MiB is ~2.7 s of a 3 Mbit/s stream. Stream info is still probed with PROBE_SIZE. */
+#define LIVE_OPEN_PROBE_SIZE (1024 * 1024)
 #define ANALYZE_US (15 * 1000000)
 #define LIVE_ANALYZE_US (5 * 1000000)
 /* MPEG-TS and FLV have no header: find_stream_info reads its whole analysis window (5 s),
@@ -179,6 +186,38 @@ static void set_udp_defaults(AVDictionary **opts, const char *input)
     av_dict_set(opts, "buffer_size", "4194304", AV_DICT_DONT_OVERWRITE);
 }
 
+/* The demuxer's reads from our udp reader: a batch holds at most 32 datagrams. */
+#define UDP_IO_BUFFER (32 * 1024)
+
+/* A live udp:// input is read by our recvmmsg reader (seg_source_udp.h: one wake-up per
+ * batch of datagrams) unless one of its options needs libavformat's udp protocol; then
+ * nothing is set here (0) and libavformat opens the URL as before. */
+static int open_udp_io(struct slc_seg_source *src, const char *input, const AVDictionary *opts)
+{
+    AVIOInterruptCB cb = {interrupt_cb, src};
+    unsigned char *buf;
+    int ret;
+
+    if (strncmp(input, "udp://", 6) != 0) {
+        return 0;
+    }
+    ret = slc_seg_udp_open(input, opts, &cb, &src->udp);
+    if (ret < 0) {
+        return ret == SLC_EUNSUPPORTED ? 0 : ret;
+    }
+    buf = av_malloc(UDP_IO_BUFFER);
+    src->pb =
+        buf ? avio_alloc_context(buf, UDP_IO_BUFFER, 0, src->udp, slc_seg_udp_read, NULL, NULL)
+            : NULL;
+    if (!src->pb) {
+        av_free(buf);
+        return SLC_ENOMEM;
+    }
+    src->fmt->pb = src->pb;
+    src->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
+    return 0;
+}
+
 static int open_demuxer(struct slc_seg_source *src, const char *input,
                         const struct slc_seg_config *c, int64_t analyze_us)
 {
@@ -201,7 +240,7 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
     if ((ret = open_file_io(src, input, c)) < 0) {
         return ret;
     }
-    src->fmt->probesize = PROBE_SIZE;
+    src->fmt->probesize = c->live ? LIVE_OPEN_PROBE_SIZE : PROBE_SIZE;
     src->fmt->max_analyze_duration = analyze_us;
     if ((ret = set_options(&opts, c)) < 0) {
         av_dict_free(&opts);
@@ -215,6 +254,10 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
     } else if (strstr(input, "://")) {
         av_dict_set(&opts, "protocol_whitelist", live_protocols, 0);
         set_udp_defaults(&opts, input);
+        if ((ret = open_udp_io(src, input, opts)) < 0) {
+            av_dict_free(&opts);
+            return ret;
+        }
     }
     src->io_deadline_us = 0;
     src->listener = is_listener(input, opts);
@@ -242,6 +285,7 @@ static int read_stream_info(struct slc_seg_source *src, const char *input)
     int ret;
 
     arm_deadline(src);
+    src->fmt->probesize = PROBE_SIZE; /* the open used a smaller one for live inputs */
     ret = avformat_find_stream_info(src->fmt, NULL);
     if (ret < 0) {
         slc_log_error("segmenter: cannot read stream info of '%s': %s", input, av_err2str(ret));
@@ -396,6 +440,7 @@ void slc_seg_source_close(struct slc_seg_source *src)
         av_freep(&src->pb->buffer);
         avio_context_free(&src->pb);
     }
+    slc_seg_udp_free(&src->udp);
     if (src->fd >= 0) {
         close(src->fd);
         src->fd = -1;

@@ -36,6 +36,8 @@ struct slc_store_live {
     int fd; /* disk: the open segment's temporary file */
     uint64_t total_bytes;
     int64_t total_us;
+    uint64_t validator_seed; /* this store instance's: segment ETags never repeat across runs */
+    uint64_t begun;          /* segments begun: part of each segment's validator */
 
     /* Shared with readers (under lock). */
     struct live_entry *e; /* retained first, then listed (same order as pl.segs) */

@@ -255,6 +255,28 @@ case_llhls() {
     serve_stop
 }
 
+# Issue 4 asks for 100 channels in one process: 120 udp:// channels start (each on its own
+# recvmmsg reader and ingest thread), are all listed, one of them gets a stream and
+# segments it, and SIGTERM stops every reader promptly with exit 0.
+case_many() {
+    local base args=() n=120 i
+    base=$(free_port SOCK_DGRAM)
+    base=$((base > 60000 ? 30000 : base))
+    for i in $(seq 0 $((n - 1))); do
+        args+=(--live "c$i=udp://127.0.0.1:$((base + i))")
+    done
+    serve_start --io-timeout 2 "${args[@]}"
+    check "$n channels listed" \
+        test "$(curl -s "$BASE/_streams.json" | grep -o 'live/c[0-9]*/index.m3u8' | sort -u | wc -l)" -eq "$n"
+    encoder_start "udp://127.0.0.1:$((base + n - 1))?pkt_size=1316" mpegts
+    check "the last channel lists 2 segments within 12 s" \
+        wait_segments "$BASE/live/c$((n - 1))/stream.m3u8" 2 12
+    encoder_stop
+    serve_stop
+    check "no reader failed but for silence" \
+        bash -c "! grep 'unavailable' '$WORK/server.err' | grep -v -q 'timed out'"
+}
+
 wait_segments_file() {
     for _ in $(seq 1 $(($3 * 10))); do
         [[ -f $1/stream.m3u8 && $(grep -c '^#EXTINF' "$1/stream.m3u8") -ge $2 ]] && return 0

@@ -311,6 +311,51 @@ static void test_growing_segment(void)
     h_close(&h);
 }
 
+/* Segment validators are fixed when a segment begins (no hash over its bytes): stable while
+ * it grows and once complete, different for the next segment and for another store instance
+ * (a restarted server) with the same sequence numbers. */
+static uint64_t open_segment_validator(struct harness *h, uint64_t seq, int *fixed)
+{
+    static const uint8_t bytes[100];
+    struct slc_object_info a, b;
+    struct slc_object *o = NULL;
+    char name[32];
+
+    SLC_CHECK_INT_EQ(h->sink.ops->begin(h->sink.opaque, seq), 0);
+    SLC_CHECK_INT_EQ(h->sink.ops->write(h->sink.opaque, bytes, sizeof(bytes)), 0);
+    snprintf(name, sizeof(name), "seg%05llu.ts", (unsigned long long)seq);
+    if (!SLC_CHECK_INT_EQ(slc_store_live_lookup(h->s, name, &o), 0)) {
+        return 0;
+    }
+    slc_object_stat(o, &a);
+    SLC_CHECK_INT_EQ(h->sink.ops->write(h->sink.opaque, bytes, sizeof(bytes)), 0);
+    slc_object_stat(o, &b);
+    SLC_CHECK(a.validator == b.validator && b.size == 200);
+    *fixed = a.validator_fixed;
+    slc_object_unref(&o);
+    return a.validator;
+}
+
+static void test_segment_validators(void)
+{
+    struct slc_store_live_config c;
+    struct harness h1, h2;
+    uint64_t v0, v1, w0;
+    int fixed = 0;
+
+    cfg_default(&c);
+    h_open(&h1, &c);
+    h_open(&h2, &c);
+    v0 = open_segment_validator(&h1, 0, &fixed);
+    SLC_CHECK_INT_EQ(fixed, 1);
+    v1 = open_segment_validator(&h1, 1, &fixed);
+    w0 = open_segment_validator(&h2, 0, &fixed);
+    SLC_CHECK(v0 != v1);
+    SLC_CHECK(v0 != w0);
+    h_close(&h1);
+    h_close(&h2);
+}
+
 static int file_exists(const char *dir, const char *name)
 {
     char path[512];
@@ -529,6 +574,7 @@ int main(void)
     SLC_RUN(test_target_fixed);
     SLC_RUN(test_event_and_dvr);
     SLC_RUN(test_growing_segment);
+    SLC_RUN(test_segment_validators);
     SLC_RUN(test_disk_and_takeover);
     SLC_RUN(test_disk_events);
     SLC_RUN(test_concurrent_readers);
