@@ -371,6 +371,22 @@ static int enqueue(struct vod_jobs *j, struct vod_plan *p, struct vod_plans *pc,
     return 0;
 }
 
+int vod_jobs_get_cached(struct vod_jobs *j, struct vod_plan *p, uint64_t index,
+                        struct slc_object **out)
+{
+    struct seg_entry *e;
+
+    *out = NULL;
+    pthread_mutex_lock(&j->lock);
+    e = lookup(j, &p->id, index);
+    if (e) {
+        lru_front(j, e);
+        *out = slc_object_ref(e->obj);
+    }
+    pthread_mutex_unlock(&j->lock);
+    return e ? 0 : SLC_EAGAIN;
+}
+
 int vod_jobs_get(struct vod_jobs *j, struct vod_plan *p, struct vod_plans *pc, int fd,
                  uint64_t index, struct slc_object **out)
 {

@@ -250,6 +250,24 @@ int vod_plans_get(struct vod_plans *pc, const char *relpath, int fd, const struc
     return p->err;
 }
 
+struct vod_plan *vod_plans_find(struct vod_plans *pc, const char *relpath,
+                                const struct vod_ident *id)
+{
+    struct vod_plan *p;
+
+    pthread_mutex_lock(&pc->lock);
+    p = find(pc, relpath);
+    if (p && (p->building || p->err < 0 || p->packaged || !same_ident(&p->id, id))) {
+        p = NULL;
+    }
+    if (p) {
+        touch(pc, p);
+        p->refs++;
+    }
+    pthread_mutex_unlock(&pc->lock);
+    return p;
+}
+
 struct vod_plan *vod_plans_ref(struct vod_plans *pc, struct vod_plan *p)
 {
     pthread_mutex_lock(&pc->lock);
