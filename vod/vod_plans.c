@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What an open segmenter handle (demuxer, sample index) is taken to cost the cache. */
+/* What an open segmenter handle costs the cache besides its sample index (I/O buffer,
+ * demuxer and codec contexts); the index is counted by slc_seg_vod_file_index_bytes: a 2-hour
+ * file's is about 12 MB, not a fixed share. */
 #define VOD_HANDLE_COST (512u * 1024u)
 
 struct vod_plans {
@@ -170,7 +172,7 @@ static size_t build(struct vod_plans *pc, struct vod_plan *p, int fd)
     slc_object_stat(p->media, &mi);
     slc_object_stat(p->multi, &vi);
     return cost + p->plan.n * sizeof(p->plan.segs[0]) + (size_t)(mi.size + vi.size) +
-           (p->handle ? VOD_HANDLE_COST : 0);
+           (p->handle ? VOD_HANDLE_COST + slc_seg_vod_file_index_bytes(p->handle) : 0);
 }
 
 /* Lock held: move `p` to the front of the LRU list. */
