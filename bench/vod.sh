@@ -51,10 +51,14 @@ stop() { kill "$PID"; wait "$PID" || true; PID=; }
 cpu_s() { awk '{print ($14+$15)/100}' "/proc/$1/stat"; }
 pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if(i<1)i=1; printf "%.2f", a[i]*1000}'; }
 nseg() { grep -c '^seg' "$W/pkg/$1/stream.m3u8"; }
-ttfb() { # ttfb URL: "p50 p99" of time-to-first-byte in ms over N warm requests
+ttfb() { # ttfb URL: "p50 p99 ka50 ka99" of time-to-first-byte in ms over N warm requests,
+    # each on a new connection (a curl each), then 3N on one keep-alive connection
+    local ka=()
     curl -s -o /dev/null "$1"
     for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_starttransfer}\n' "$1"; done >"$W/t.txt"
-    echo "$(pct 50 <"$W/t.txt") $(pct 99 <"$W/t.txt")"
+    for _ in $(seq $((3 * N))); do ka+=(-o /dev/null "$1"); done
+    curl -s -w '%{time_starttransfer}\n' "${ka[@]}" >"$W/tk.txt"
+    echo "$(pct 50 <"$W/t.txt") $(pct 99 <"$W/t.txt") $(pct 50 <"$W/tk.txt") $(pct 99 <"$W/tk.txt")"
 }
 wrk_lua() { # wrk_lua FILE N PREFIX
     cat >"$W/rand.lua" <<LUA
@@ -88,6 +92,15 @@ for i in 1 2 3; do
     stop
 done
 
+# ---- the same, in a server that has served another file first (process and libraries warm) ----
+for i in 1 2 3; do
+    start --vod "$W/media"
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/vod/bench720p.mp4/stream.m3u8"
+    t=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/vod/long2h.mp4/stream.m3u8")
+    echo "cold first playlist long2h.mp4 after another file, run $i: $(echo "$t * 1000" | bc -l | cut -c1-6) ms"
+    stop
+done
+
 # ---- segment TTFB by position, cold (produced on request) and warm (cached) ----
 start --vod "$W/media"
 for f in bench720p.mp4 long2h.mp4; do
@@ -97,8 +110,8 @@ for f in bench720p.mp4 long2h.mp4; do
         case $pos in early) i=1 ;; middle) i=$((n / 2)) ;; late) i=$((n - 2)) ;; esac
         u=$(printf 'http://127.0.0.1:%s/vod/%s/seg%05d.ts' "$PORT" "$f" "$i")
         cold=$(curl -s -o /dev/null -w '%{time_starttransfer} %{time_total} %{size_download}' "$u")
-        read -r p50 p99 < <(ttfb "$u")
-        echo "$f seg $i ($pos): cold TTFB/total $(echo "$cold" | awk '{printf "%.1f/%.1f ms, %d bytes", $1*1000, $2*1000, $3}'); warm TTFB p50 $p50 ms p99 $p99 ms"
+        read -r p50 p99 k50 k99 < <(ttfb "$u")
+        echo "$f seg $i ($pos): cold TTFB/total $(echo "$cold" | awk '{printf "%.1f/%.1f ms, %d bytes", $1*1000, $2*1000, $3}'); warm TTFB p50 $p50 ms p99 $p99 ms (keep-alive p50 $k50 p99 $k99)"
     done
 done
 stop
@@ -121,8 +134,8 @@ npid=$(pgrep -P "$(cat "$W/nginx.pid")" | head -1)
 for f in bench720p.mp4 long2h.mp4; do
     n=$(nseg "$f")
     u=$(printf 'http://127.0.0.1:18471/vod/%s/seg%05d.ts' "$f" $((n / 2)))
-    read -r p50 p99 < <(ttfb "$u")
-    echo "nginx $f middle segment: warm TTFB p50 $p50 ms p99 $p99 ms"
+    read -r p50 p99 k50 k99 < <(ttfb "$u")
+    echo "nginx $f middle segment: warm TTFB p50 $p50 ms p99 $p99 ms (keep-alive p50 $k50 p99 $k99)"
     wrk_lua "$f" "$n" /vod
     echo "nginx wrk random segments $f: $(wrk_run 18471 "$npid")"
 done

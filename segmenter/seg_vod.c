@@ -259,6 +259,17 @@ const struct slc_seg_plan *slc_seg_vod_file_plan(const struct slc_seg_vod_file *
     return &h->plan;
 }
 
+size_t slc_seg_vod_file_index_bytes(const struct slc_seg_vod_file *h)
+{
+    const AVFormatContext *fmt = h->p ? h->p->src.fmt : NULL;
+    size_t n = 0;
+
+    for (unsigned i = 0; fmt && i < fmt->nb_streams; i++) {
+        n += (size_t)avformat_index_get_entries_count(fmt->streams[i]);
+    }
+    return n * SLC_SEG_VOD_SAMPLE_BYTES;
+}
+
 void slc_seg_vod_file_free(struct slc_seg_vod_file **pp)
 {
     struct slc_seg_vod_file *h = *pp;

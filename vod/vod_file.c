@@ -47,12 +47,17 @@ int vod_file_open(int dirfd, const char *relpath, struct vod_ident *id, int64_t 
         close(fd);
         return SLC_ENOENT; /* directories, devices, FIFOs: nothing to serve */
     }
-    id->dev = (uint64_t)st.st_dev;
-    id->ino = (uint64_t)st.st_ino;
-    id->size = (uint64_t)st.st_size;
-    id->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    vod_file_ident(&st, id);
     *mtime = (int64_t)st.st_mtim.tv_sec;
     return fd;
+}
+
+void vod_file_ident(const struct stat *st, struct vod_ident *id)
+{
+    id->dev = (uint64_t)st->st_dev;
+    id->ino = (uint64_t)st->st_ino;
+    id->size = (uint64_t)st->st_size;
+    id->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
 void vod_file_fdpath(int fd, char *out, size_t cap)

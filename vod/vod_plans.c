@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What an open segmenter handle (demuxer, sample index) is taken to cost the cache. */
+/* What an open segmenter handle costs the cache besides its sample index (I/O buffer,
+ * demuxer and codec contexts); the index is counted by slc_seg_vod_file_index_bytes: a 2-hour
+ * file's is about 12 MB, not a fixed share. */
 #define VOD_HANDLE_COST (512u * 1024u)
 
 struct vod_plans {
@@ -170,7 +172,7 @@ static size_t build(struct vod_plans *pc, struct vod_plan *p, int fd)
     slc_object_stat(p->media, &mi);
     slc_object_stat(p->multi, &vi);
     return cost + p->plan.n * sizeof(p->plan.segs[0]) + (size_t)(mi.size + vi.size) +
-           (p->handle ? VOD_HANDLE_COST : 0);
+           (p->handle ? VOD_HANDLE_COST + slc_seg_vod_file_index_bytes(p->handle) : 0);
 }
 
 /* Lock held: move `p` to the front of the LRU list. */
@@ -248,6 +250,24 @@ int vod_plans_get(struct vod_plans *pc, const char *relpath, int fd, const struc
     pthread_mutex_unlock(&pc->lock);
     *out = p;
     return p->err;
+}
+
+struct vod_plan *vod_plans_find(struct vod_plans *pc, const char *relpath,
+                                const struct vod_ident *id)
+{
+    struct vod_plan *p;
+
+    pthread_mutex_lock(&pc->lock);
+    p = find(pc, relpath);
+    if (p && (p->building || p->err < 0 || p->packaged || !same_ident(&p->id, id))) {
+        p = NULL;
+    }
+    if (p) {
+        touch(pc, p);
+        p->refs++;
+    }
+    pthread_mutex_unlock(&pc->lock);
+    return p;
 }
 
 struct vod_plan *vod_plans_ref(struct vod_plans *pc, struct vod_plan *p)

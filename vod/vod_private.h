@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct slc_object;
+struct stat;
 
 /* Longest relative path served. */
 #define VOD_PATH_MAX 1024
@@ -30,6 +31,9 @@ struct vod_ident {
  * the descriptor (caller closes) with its identity and mtime, or a negative slc_err:
  * SLC_ENOENT (missing, not a regular file), SLC_EACCES (would leave the root). */
 int vod_file_open(int dirfd, const char *relpath, struct vod_ident *id, int64_t *mtime);
+
+/** The identity of the file `st` describes. */
+void vod_file_ident(const struct stat *st, struct vod_ident *id);
 
 /** Whether `name` has the extension of a media container we list. */
 int vod_file_is_media(const char *name);
@@ -70,6 +74,11 @@ void vod_plans_free(struct vod_plans **pp);
  * vod_plans_put. Returns 0 or the file's error (SLC_EFORMAT, ...), also cached. */
 int vod_plans_get(struct vod_plans *pc, const char *relpath, int fd, const struct vod_ident *id,
                   int64_t mtime, struct vod_plan **out);
+
+/** The cached, built, playable (not packaged) plan of `relpath` if its identity is `id`, with
+ * a reference for vod_plans_put; else NULL. Never builds or waits. */
+struct vod_plan *vod_plans_find(struct vod_plans *pc, const char *relpath,
+                                const struct vod_ident *id);
 
 /** One more reference to `p` (held already by the caller); returns `p`. */
 struct vod_plan *vod_plans_ref(struct vod_plans *pc, struct vod_plan *p);
@@ -112,6 +121,11 @@ void vod_jobs_free(struct vod_jobs **pp);
  * shared. *out is a new reference. 0, SLC_EAGAIN (queue full), SLC_ENOMEM. */
 int vod_jobs_get(struct vod_jobs *j, struct vod_plan *p, struct vod_plans *pc, int fd,
                  uint64_t index, struct slc_object **out);
+
+/** The object of segment `index` of `p` when the cache has it (complete, or being produced),
+ * as a new reference in *out: 0. SLC_EAGAIN when it would have to be queued (vod_jobs_get). */
+int vod_jobs_get_cached(struct vod_jobs *j, struct vod_plan *p, uint64_t index,
+                        struct slc_object **out);
 
 /** Validator (ETag) of segment `index` of the file version `id` under config `seg`. */
 uint64_t vod_jobs_validator(const struct vod_ident *id, uint64_t index,

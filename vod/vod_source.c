@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MB (1024u * 1024u)
@@ -58,6 +59,38 @@ static int answer(struct vod_src *v, struct vod_plan *p, int fd, const char *lea
     return vod_jobs_get(v->jobs, p, v->plans, fd, (uint64_t)index, out);
 }
 
+/* The answer from memory alone, when `file` still has the identity of its cached plan and
+ * the answer needs no read of it (a playlist, a segment cached or being produced): one
+ * fstatat() instead of open, fstat and close per request. The identity (device, inode, size,
+ * mtime) is that of a file once opened safely beneath the root under this very name, so the
+ * bytes served are those that safe open gave; anything else takes the full path below.
+ * SLC_EAGAIN: take it. */
+static int lookup_cached(struct vod_src *v, const char *file, const char *leaf,
+                         struct slc_object **out)
+{
+    struct vod_plan *p = NULL;
+    struct vod_ident id;
+    struct stat st;
+    int64_t index;
+    int ret = SLC_EAGAIN;
+
+    if (fstatat(v->dirfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
+        return SLC_EAGAIN;
+    }
+    vod_file_ident(&st, &id);
+    p = vod_plans_find(v->plans, file, &id);
+    if (!p) {
+        return SLC_EAGAIN;
+    }
+    if (strcmp(leaf, "index.m3u8") == 0 || strcmp(leaf, "stream.m3u8") == 0) {
+        ret = answer(v, p, -1, leaf, out);
+    } else if ((index = vod_render_segment_index(&v->seg, leaf, p->plan.n)) >= 0) {
+        ret = vod_jobs_get_cached(v->jobs, p, (uint64_t)index, out);
+    }
+    vod_plans_put(v->plans, &p);
+    return ret;
+}
+
 /* relpath is "<file path>/<leaf>", normalised by the origin (no "..", no empty segments). */
 static int vod_lookup(void *src, const char *relpath, struct slc_object **out)
 {
@@ -76,6 +109,10 @@ static int vod_lookup(void *src, const char *relpath, struct slc_object **out)
     }
     memcpy(file, relpath, n);
     file[n] = '\0';
+    ret = lookup_cached(v, file, slash + 1, out);
+    if (ret != SLC_EAGAIN) {
+        return ret;
+    }
     fd = vod_file_open(v->dirfd, file, &id, &mtime);
     if (fd < 0) {
         return fd;

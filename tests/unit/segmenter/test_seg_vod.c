@@ -10,6 +10,8 @@
 #include "slc_seg_log.h"
 #include "slc_test.h"
 
+#include <libavformat/avformat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +108,23 @@ static void check_segment(const struct slc_seg_config *c, const char *in, const 
     slc_buf_deinit(&m.buf);
 }
 
+/* The handle's index cost counts every stream's index entries, as libavformat opens them. */
+static void check_index_bytes(const char *in, const struct slc_seg_vod_file *h)
+{
+    AVFormatContext *fmt = NULL;
+    size_t n = 0;
+
+    if (!h || !SLC_CHECK(avformat_open_input(&fmt, in, NULL, NULL) == 0)) {
+        return;
+    }
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        n += (size_t)avformat_index_get_entries_count(fmt->streams[i]);
+    }
+    SLC_CHECK(n > 0);
+    SLC_CHECK_INT_EQ(slc_seg_vod_file_index_bytes(h), n * SLC_SEG_VOD_SAMPLE_BYTES);
+    avformat_close_input(&fmt);
+}
+
 static void check_file(const char *media, const char *work, const char *name)
 {
     struct slc_seg_config c;
@@ -136,6 +155,7 @@ static void check_file(const char *media, const char *work, const char *name)
         struct slc_seg_vod_file *h = NULL;
         check_segment(&c, in, out, &plan, &pl, plan.n / 2, NULL);
         SLC_CHECK_INT_EQ(slc_seg_vod_file_open(&c, in, &h), 0);
+        check_index_bytes(in, h);
         for (size_t k = 0; h && k < plan.n; k++) {
             check_segment(&c, in, out, &plan, &pl, (k + plan.n - 1) % plan.n, h);
         }
