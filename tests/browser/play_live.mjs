@@ -133,7 +133,9 @@ async function main() {
       v.addEventListener('waiting', () => { if (v.currentTime > 0) window.liveLog.waiting++; });
     });
     await page.waitForFunction(() => document.getElementById('video').currentTime > 0.5, null, { timeout: 30000 });
-    // steady phase: >= 30 s of playback, sampling latency and progress every second
+    // steady phase: >= 30 s of playback, sampling latency and progress every second (stalls
+    // count from here: the start itself, seeking to hls.js's start position, is not one)
+    await page.evaluate(() => { window.liveLog.waiting = 0; });
     const lat = [];
     let lastT = await page.evaluate(() => document.getElementById('video').currentTime);
     let stuck = 0;
