@@ -42,8 +42,6 @@ int slc_pl_media_min_version(const struct slc_pl_media *pl);
 /** Validate a variant / rendition as the writer needs them. 0 or SLC_EPROTO with `why`. */
 int slc_pl_variant_check(const struct slc_pl_variant *v, char *why, size_t why_cap);
 int slc_pl_rendition_check(const struct slc_pl_rendition *r, char *why, size_t why_cap);
-/** 1 if `tag` is a well-formed RFC 5646 language tag (syntax only, no registry look-up). */
-int slc_pl_language_ok(const char *tag);
 /** Cross-checks of a whole multivariant playlist (AUDIO groups exist, >= 1 variant). */
 int slc_pl_multi_check(const struct slc_pl_multivariant *mv, char *why, size_t why_cap);
 

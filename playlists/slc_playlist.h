@@ -142,6 +142,10 @@ int slc_pl_multi_add_rendition(struct slc_pl_multivariant *mv, const struct slc_
  * mv->version, or 1 when 0 (nothing we write needs more). On failure `out` is left as it was. */
 int slc_pl_multi_write(const struct slc_pl_multivariant *mv, struct slc_buf *out);
 
+/** 1 if `tag` is a well-formed RFC 5646 language tag (2.1, syntax only: subtags of 1-8
+ * letters/digits joined by '-', the first 2-8 letters, or "x-"/"i-" and more subtags). */
+int slc_pl_language_ok(const char *tag);
+
 /* ---- parser ---- */
 
 enum slc_pl_kind {

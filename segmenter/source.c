@@ -230,7 +230,50 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
     return 0;
 }
 
-static int select_streams(struct slc_seg_source *src, const char *input)
+int slc_seg_source_selected(const struct slc_seg_source *src, int index)
+{
+    if (index < 0) {
+        return 0;
+    }
+    if (index == src->video || index == src->audio) {
+        return 1;
+    }
+    for (int k = 0; k < src->nalt; k++) {
+        if (src->alt[k] == index) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Every other audio stream becomes an alternate rendition, in file order (the order a
+ * player lists them in), up to SLC_SEG_AUDIO_MAX tracks in all. Streams without a known
+ * codec are left out: nothing could copy or decode them. */
+static void select_alt_audio(struct slc_seg_source *src, const char *input)
+{
+    AVFormatContext *fmt = src->fmt;
+    int skipped = 0;
+
+    src->nalt = 0;
+    for (unsigned i = 0; src->audio >= 0 && i < fmt->nb_streams; i++) {
+        const AVStream *st = fmt->streams[i];
+        if ((int)i == src->audio || st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
+            st->codecpar->codec_id == AV_CODEC_ID_NONE) {
+            continue;
+        }
+        if (src->nalt == SLC_SEG_AUDIO_MAX - 1) {
+            skipped++;
+            continue;
+        }
+        src->alt[src->nalt++] = (int)i;
+    }
+    if (skipped) {
+        slc_log_warn("segmenter: '%s' has more than %d audio tracks; %d left out", input,
+                     SLC_SEG_AUDIO_MAX, skipped);
+    }
+}
+
+static int select_streams(struct slc_seg_source *src, const char *input, int live)
 {
     AVFormatContext *fmt = src->fmt;
     int ret;
@@ -250,8 +293,11 @@ static int select_streams(struct slc_seg_source *src, const char *input)
         slc_log_error("segmenter: no audio or video stream in '%s'", input);
         return SLC_EFORMAT;
     }
+    if (!live) {
+        select_alt_audio(src, input); /* live runs carry one audio track (not yet more) */
+    }
     for (unsigned i = 0; i < fmt->nb_streams; i++) {
-        if ((int)i != src->video && (int)i != src->audio) {
+        if (!slc_seg_source_selected(src, (int)i)) {
             fmt->streams[i]->discard = AVDISCARD_ALL;
         }
     }
@@ -276,7 +322,7 @@ int slc_seg_source_open(struct slc_seg_source *src, const char *input,
         ret = open_demuxer(src, input, c);
     }
     if (ret == 0) {
-        ret = select_streams(src, input);
+        ret = select_streams(src, input, c->live);
     }
     if (ret < 0) {
         slc_seg_source_close(src);
@@ -318,7 +364,7 @@ int slc_seg_source_read(struct slc_seg_source *src, AVPacket *pkt)
             }
             continue;
         }
-        if (pkt->stream_index == src->video || pkt->stream_index == src->audio) {
+        if (slc_seg_source_selected(src, pkt->stream_index)) {
             if ((pkt->flags & AV_PKT_FLAG_CORRUPT) && src->corrupt++ == 0) {
                 slc_log_warn("segmenter: corrupt data in '%s' at %.3f s; passed on as it is",
                              src->name,
