@@ -79,6 +79,12 @@ if [[ $mode == --tests ]]; then
     make multiopus.mkv $(video 12 320x240 25) $(sine 440 12) $(sine 660 12) \
         -map 0:v -map 1:a -map 2:a -c:v libx264 -preset ultrafast -g 50 -pix_fmt yuv420p \
         -c:a libopus -metadata:s:a:0 language=eng -f matroska
+    # A second audio track that stops after 3 of 12 s, with a language tag the container can't
+    # hold: left out with a warning (an alternate rendition needs audio in every segment).
+    # shellcheck disable=SC2046
+    make shortaudio.mp4 $(video 12 320x240 25) $(sine 440 12) $(sine 660 3) \
+        -map 0:v -map 1:a -map 2:a -c:v libx264 -preset ultrafast -g 50 -pix_fmt yuv420p \
+        -c:a aac -metadata:s:a:1 'language=not a language' -f mp4
     # An MP4 with an edit list starting mid-GOP (stream copy cut) and one whose audio starts
     # half a second after its video: edit lists and start offsets.
     if [[ ! -s $out/editlist.mp4 ]]; then

@@ -39,6 +39,23 @@ int slc_seg_audio_dir(int k, char *out, size_t cap)
     return n > 0 && (size_t)n < cap ? 0 : SLC_ELIMIT;
 }
 
+int slc_seg_audio_base_url(const char *base, int k, char *out, size_t cap)
+{
+    size_t n = base ? strlen(base) : 0;
+    char dir[32];
+    int len;
+
+    if (slc_seg_audio_dir(k, dir, sizeof(dir)) < 0) {
+        return SLC_ELIMIT;
+    }
+    if (n == 0) {
+        out[0] = '\0';
+        return cap ? 0 : SLC_ELIMIT;
+    }
+    len = snprintf(out, cap, "%s%s%s", base, base[n - 1] == '/' ? "" : "/", dir);
+    return len > 0 && (size_t)len < cap ? 0 : SLC_ELIMIT;
+}
+
 int slc_seg_audio_dir_parse(const char *name, size_t n)
 {
     size_t plen = strlen(SLC_SEG_AUDIO_DIR_PREFIX);

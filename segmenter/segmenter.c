@@ -58,24 +58,21 @@ static int open_alt_store(const struct slc_store_disk_config *main_sc, int k,
 {
     struct slc_store_disk_config sc = *main_sc;
     char dir[32], path[ALT_PATH_CAP], base[ALT_PATH_CAP], prefix[40];
-    size_t blen = main_sc->base_url ? strlen(main_sc->base_url) : 0;
     int ret = slc_seg_audio_dir(k, dir, sizeof(dir));
 
+    if (ret == 0) {
+        ret = slc_seg_audio_base_url(main_sc->base_url, k, base, sizeof(base));
+    }
     if (ret == 0 &&
-        (snprintf(path, sizeof(path), "%s/%s", main_sc->outdir, dir) >= (int)sizeof(path) ||
-         snprintf(base, sizeof(base), "%.*s/%s", (int)blen, main_sc->base_url, dir) >=
-             (int)sizeof(base))) {
+        snprintf(path, sizeof(path), "%s/%s", main_sc->outdir, dir) >= (int)sizeof(path)) {
         ret = SLC_ELIMIT;
     }
     if (ret < 0) {
         return ret;
     }
-    if (blen && main_sc->base_url[blen - 1] == '/') {
-        snprintf(base, sizeof(base), "%s%s", main_sc->base_url, dir);
-    }
     snprintf(prefix, sizeof(prefix), "%s/", dir);
     sc.outdir = path;
-    sc.base_url = blen ? base : NULL;
+    sc.base_url = base[0] ? base : NULL;
     sc.notify_prefix = prefix;
     sc.media_only = 1;
     return slc_store_disk_new(out, &sc);

@@ -17,6 +17,10 @@
 /** Folder name of alternate audio rendition `k` (>= 1) into `out`. 0 or SLC_ELIMIT. */
 int slc_seg_audio_dir(int k, char *out, size_t cap);
 
+/** Base URL of alternate rendition k's segment URIs: `base` (may be NULL or "") joined with
+ * "audio_<k>" by one '/', or "" when `base` is empty. 0 or SLC_ELIMIT. */
+int slc_seg_audio_base_url(const char *base, int k, char *out, size_t cap);
+
 /** Rendition number k >= 1 named by the folder `name` of `n` bytes ("audio_<k>", canonical
  * spelling only), or -1. */
 int slc_seg_audio_dir_parse(const char *name, size_t n);

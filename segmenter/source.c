@@ -246,12 +246,41 @@ int slc_seg_source_selected(const struct slc_seg_source *src, int index)
     return 0;
 }
 
+/* Start and end of a stream in seconds from its header, 0 if unknown. */
+static int stream_span(const AVStream *st, double *start, double *end)
+{
+    if (st->start_time == AV_NOPTS_VALUE || st->duration == AV_NOPTS_VALUE || st->duration <= 0) {
+        return 0;
+    }
+    *start = (double)st->start_time * av_q2d(st->time_base);
+    *end = *start + (double)st->duration * av_q2d(st->time_base);
+    return 1;
+}
+
+/* An alternate audio rendition has a segment for every main segment, cut at the same times:
+ * a track that starts later or ends earlier than the main one (by more than
+ * ALT_SPAN_SLACK_S, so by more than a short last segment could absorb) would leave segments
+ * without a single frame, which players can't take. Such a track is left out (said once);
+ * with a span the header doesn't give, the track is kept. */
+#define ALT_SPAN_SLACK_S 0.25
+
+static int alt_covers_main(const AVFormatContext *fmt, int ref, const AVStream *st)
+{
+    double rs, re, as, ae;
+
+    if (!stream_span(fmt->streams[ref], &rs, &re) || !stream_span(st, &as, &ae)) {
+        return 1;
+    }
+    return as <= rs + ALT_SPAN_SLACK_S && ae >= re - ALT_SPAN_SLACK_S;
+}
+
 /* Every other audio stream becomes an alternate rendition, in file order (the order a
  * player lists them in), up to SLC_SEG_AUDIO_MAX tracks in all. Streams without a known
  * codec are left out: nothing could copy or decode them. */
 static void select_alt_audio(struct slc_seg_source *src, const char *input)
 {
     AVFormatContext *fmt = src->fmt;
+    int ref = src->video >= 0 ? src->video : src->audio;
     int skipped = 0;
 
     src->nalt = 0;
@@ -259,6 +288,13 @@ static void select_alt_audio(struct slc_seg_source *src, const char *input)
         const AVStream *st = fmt->streams[i];
         if ((int)i == src->audio || st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
             st->codecpar->codec_id == AV_CODEC_ID_NONE) {
+            continue;
+        }
+        if (!alt_covers_main(fmt, ref, st)) {
+            slc_log_warn("segmenter: audio stream %u of '%s' left out: it does not cover the "
+                         "main track's time span (alternate renditions need a frame in every "
+                         "segment)",
+                         i, input);
             continue;
         }
         if (src->nalt == SLC_SEG_AUDIO_MAX - 1) {

@@ -195,6 +195,15 @@ run_good_case() {
     multiaudio | multiaudio_mkv | multiaudio_base_url | transcode_multiopus)
         run_multiaudio_case "$1"
         ;;
+    multiaudio_short)
+        # an extra track that ends long before the video: left out, said in one warning
+        seg "$m/shortaudio.mp4" "$o"
+        expect_ok
+        check "$o" --input "$m/shortaudio.mp4" "${mv_check[@]}" --audio-renditions 0
+        grep -q '^sluice: warning: .*audio stream 2 .* left out' "$work/stderr" ||
+            bad "no warning about the short audio track"
+        [[ ! -e $o/audio_1 ]] || bad "audio_1 written for a track that stops early"
+        ;;
     *) known=0 ;;
     esac
 }
