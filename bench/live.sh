@@ -4,8 +4,15 @@
 # against `ffmpeg -c copy -f hls` processes on the same streams in the same run (one ffmpeg
 # source fanned out over UDP to 2N ports), then hls.js figures (time to 3 listed segments,
 # latency median, resume after an encoder restart) from tests/browser/play_live.mjs.
-#   bash bench/live.sh [CHANNELS=20] [SECONDS=30]
+# The sluice channels are LL-HLS (serve's default) and the hls.js run plays an LL-HLS channel
+# (parts, blocking reload); --no-low-latency: standard HLS for both.
+#   bash bench/live.sh [--no-low-latency] [CHANNELS=20] [SECONDS=30]
 set -uo pipefail
+LL=()
+if [[ ${1:-} == --no-low-latency ]]; then
+    LL=(--no-low-latency)
+    shift
+fi
 N=${1:-20}
 SECS=${2:-30}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +42,7 @@ args=()
 for i in $(seq 0 $((N - 1))); do
     args+=(--live "c$i=udp://127.0.0.1:$((BASEPORT + i))")
 done
-"$BIN" serve --listen 127.0.0.1:0 --quiet --access-log off "${args[@]}" >"$WORK/sluice.out" 2>"$WORK/sluice.err" &
+"$BIN" serve --listen 127.0.0.1:0 --quiet --access-log off "${args[@]}" "${LL[@]}" >"$WORK/sluice.out" 2>"$WORK/sluice.err" &
 SL=$!
 PIDS+=("$SL")
 FF=()
@@ -80,5 +87,5 @@ PIDS=()
 
 # Player-side figures: one channel, hls.js in headless Chromium.
 SLUICE_BIN=$BIN SLUICE_SOURCE_DIR=$ROOT SLUICE_PLAYER_DIR=$ROOT/node_modules/hls.js/dist \
-    node "$ROOT/tests/browser/play_live.mjs" --json "$WORK/browser.json" | grep -E '^#|^not ok'
-node -e 'const r=require(process.argv[1]); console.log(`time to 3 listed segments: ${r.first_three_s.toFixed(1)} s; hls.js latency median ${r.latency_median_s.toFixed(2)} s (min ${r.latency_min_s.toFixed(2)}, max ${r.latency_max_s.toFixed(2)}); playback advancing again ${r.resume_s} s after the encoder restart`)' "$WORK/browser.json"
+    node "$ROOT/tests/browser/play_live.mjs" "${LL[@]}" --json "$WORK/browser.json" | grep -E '^#|^not ok'
+node -e 'const r=require(process.argv[1]); console.log(`time to 3 listed segments: ${r.first_three_s.toFixed(1)} s; hls.js latency median ${r.latency_median_s.toFixed(2)} s (min ${r.latency_min_s.toFixed(2)}, max ${r.latency_max_s.toFixed(2)}); playback advancing again ${r.resume_s ?? "(not measured)"} s after the encoder restart${r.parts_loaded !== undefined ? `; ${r.parts_loaded} parts and ${r.segments_loaded} whole segments loaded` : ""}`)' "$WORK/browser.json"

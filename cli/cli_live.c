@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void slc_cli_live_configure(const struct slc_cli_live_opts *o, struct slc_seg_config *seg,
-                            struct slc_store_live_config *store)
+void slc_cli_live_configure(const struct slc_cli_live_opts *o, int serve,
+                            struct slc_seg_config *seg, struct slc_store_live_config *store)
 {
     slc_seg_config_init(seg);
     seg->live = 1;
@@ -29,6 +29,12 @@ void slc_cli_live_configure(const struct slc_cli_live_opts *o, struct slc_seg_co
     store->window = (unsigned)o->window;
     store->target_duration = o->target_duration;
     store->dvr_sec = o->dvr;
+    /* LL-HLS by default where sluice serves the channel itself: hls.js (lowLatencyMode is its
+     * default) then plays 1.5 s of parts behind the edge instead of HOLD-BACK's 3 target
+     * durations; players without LL-HLS ignore the part tags and play the segments. */
+    if (serve ? !o->no_low_latency : o->low_latency) {
+        store->part_target = o->part_target > 0 ? o->part_target : o->target_duration / 4;
+    }
     store->type = o->playlist_type && strcmp(o->playlist_type, "event") == 0 ? SLC_PL_TYPE_EVENT
                                                                              : SLC_PL_TYPE_NONE;
 }
@@ -48,7 +54,7 @@ static int start_one(struct slc_cli_channels *cs, const char *name, const char *
     memset(&cc, 0, sizeof(cc));
     cc.name = name;
     cc.input = input;
-    slc_cli_live_configure(o, &cc.seg, &cc.store);
+    slc_cli_live_configure(o, 1, &cc.seg, &cc.store);
     cc.seg.realtime |= realtime;
     if (mirror) {
         snprintf(cs->mirror[cs->n], sizeof(cs->mirror[0]), "%s/%s", mirror, name);

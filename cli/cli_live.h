@@ -19,6 +19,9 @@ struct slc_cli_live_opts {
     double dvr;
     double io_timeout;
     double reconnect_max;
+    int low_latency;
+    int no_low_latency;
+    double part_target;
 };
 
 /* The option table entries, for a command whose config struct T holds the options in field F. */
@@ -98,6 +101,33 @@ struct slc_cli_live_opts {
          NULL,                                                                                     \
          "SEC",                                                                                    \
          "no input for this long is a stall: reconnect"},                                          \
+        {"low-latency",                                                                            \
+         SLC_OPT_FLAG,                                                                             \
+         offsetof(T, F.low_latency),                                                               \
+         NULL,                                                                                     \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         NULL,                                                                                     \
+         "LL-HLS: parts, preload hints, blocking playlist reload (serve: the default)"},           \
+        {"no-low-latency",                                                                         \
+         SLC_OPT_FLAG,                                                                             \
+         offsetof(T, F.no_low_latency),                                                            \
+         NULL,                                                                                     \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         NULL,                                                                                     \
+         "serve: standard HLS only (no parts, no blocking reload)"},                               \
+        {"part-target",                                                                            \
+         SLC_OPT_DOUBLE,                                                                           \
+         offsetof(T, F.part_target),                                                               \
+         "0",                                                                                      \
+         0,                                                                                        \
+         10,                                                                                       \
+         NULL,                                                                                     \
+         "SEC",                                                                                    \
+         "with --low-latency: longest part (0: a quarter of --target-duration)"},                  \
     {                                                                                              \
         "reconnect-max", SLC_OPT_DOUBLE, offsetof(T, F.reconnect_max), "10", 0.5, 3600, NULL,      \
             "SEC", "longest wait between reconnect attempts"                                       \
@@ -105,8 +135,11 @@ struct slc_cli_live_opts {
 
 /** Fill the segmenter and store configurations from the parsed options (the strings stay
  * owned by argv). */
-void slc_cli_live_configure(const struct slc_cli_live_opts *o, struct slc_seg_config *seg,
-                            struct slc_store_live_config *store);
+/** Fill the segmenter and store configs from the options. `serve`: the channel lives in the
+ * origin's memory, where LL-HLS is on unless --no-low-latency (on disk it needs --low-latency,
+ * which the disk store refuses: blocking reload needs the origin). */
+void slc_cli_live_configure(const struct slc_cli_live_opts *o, int serve,
+                            struct slc_seg_config *seg, struct slc_store_live_config *store);
 
 /** Register libavdevice's capture devices and lavfi, and route FFmpeg's log. Once. */
 void slc_cli_live_init_ffmpeg(void);

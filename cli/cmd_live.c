@@ -63,7 +63,7 @@ static int run_live(void *vcfg, int argc, char **argv)
     slc_cli_install_signals();
     slc_log_set_level(cfg->verbose ? SLC_LOG_DEBUG : (cfg->quiet ? SLC_LOG_ERROR : SLC_LOG_INFO));
     slc_cli_live_init_ffmpeg();
-    slc_cli_live_configure(&cfg->live, &seg, &sc);
+    slc_cli_live_configure(&cfg->live, 0, &seg, &sc);
     seg.stop = &slc_cli_stop;
     sc.memory = 0;
     sc.dir = argv[1];

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 
 #define LOG_LINE_MAX 1024
 
@@ -73,4 +74,30 @@ void slc_log(enum slc_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     slc_logv(level, fmt, ap);
     va_end(ap);
+}
+
+int slc_log_limit_pass(struct slc_log_limit *l, const char *what)
+{
+    struct timespec ts;
+    int64_t now;
+    unsigned burst = l->burst ? l->burst : 5;
+    int64_t window = (int64_t)(l->window_s ? l->window_s : 10) * 1000000;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    if (l->n == 0 || now - l->start_us >= window) {
+        if (l->dropped) {
+            slc_log_warn("%s: %llu more like it in the last %u s", what, l->dropped,
+                         (unsigned)(window / 1000000));
+        }
+        l->start_us = now;
+        l->n = 0;
+        l->dropped = 0;
+    }
+    if (l->n < burst) {
+        l->n++;
+        return 1;
+    }
+    l->dropped++;
+    return 0;
 }

@@ -37,6 +37,27 @@ static int live_lookup(void *vsrc, const char *relpath, struct slc_object **out)
     return SLC_ENOENT;
 }
 
+/* Only the media playlist blocks; any other file answers at once. */
+static int live_block(void *vsrc, const char *relpath, uint64_t msn, int64_t part,
+                      struct slc_object **pulse, uint64_t *pulse_off, int *target_s)
+{
+    struct live_src *src = vsrc;
+    const char *slash = strchr(relpath, '/');
+    size_t nl = slash ? (size_t)(slash - relpath) : 0;
+
+    *pulse = NULL;
+    if (!slash || strcmp(slash + 1, SLC_STORE_LIVE_MEDIA) != 0) {
+        return 1;
+    }
+    for (size_t i = 0; i < src->n; i++) {
+        if (strlen(src->ch[i].name) == nl && memcmp(src->ch[i].name, relpath, nl) == 0) {
+            return slc_store_live_block_check(src->ch[i].store, msn, part, pulse, pulse_off,
+                                              target_s);
+        }
+    }
+    return 1;
+}
+
 static int live_list(void *vsrc, slc_origin_emit_fn emit, void *ctx)
 {
     struct live_src *src = vsrc;
@@ -69,6 +90,7 @@ static const struct slc_origin_source_ops live_ops = {
     .lookup = live_lookup,
     .list_streams = live_list,
     .destroy = live_destroy,
+    .block_check = live_block,
 };
 
 int slc_origin_mount_live(struct slc_origin *o, const char *prefix, const char *const *names,

@@ -4,6 +4,7 @@
 #ifndef SLC_ORIGIN_PRIVATE_H
 #define SLC_ORIGIN_PRIVATE_H
 
+#include "origin_headers.h"
 #include "origin_path.h"
 #include "slc_object.h"
 #include "slc_origin.h"
@@ -45,6 +46,7 @@ struct origin_metrics {
 
 struct origin_stream;
 struct origin_cache;
+struct origin_block;
 
 struct slc_origin {
     struct slc_origin_config cfg;
@@ -61,6 +63,7 @@ struct slc_origin {
     pthread_mutex_t streams_lock;
     pthread_cond_t streams_cond;
     struct origin_stream *streams;
+    struct origin_block *blocks; /* suspended blocking playlist requests (origin_block.c) */
     pthread_t housekeeper;
     int housekeeper_running;
     struct origin_cache *cache; /* responses for small complete objects (origin_respond.c) */
@@ -77,7 +80,21 @@ struct origin_req {
     int stream_idx;  /* index into metrics.streams, -1 none, -2 "other" */
     char method[8];
     char path[ORIGIN_LOG_PATH_MAX];
+    struct origin_block *blk; /* a blocking playlist reload in progress, or NULL */
 };
+
+/* ---- origin_block.c ---- */
+
+/** LL-HLS delivery directives (_HLS_msn, _HLS_part) on a request for `rel` in mount `m`.
+ * Returns 0 when the request is to be answered as usual now (no directives, a source without
+ * block_check, or the segment/part is there); 1 when it was handled: *r is the handler's
+ * result (a queued 400/503, or the connection suspended until the next check). */
+int origin_block_route(struct origin_req *rq, struct MHD_Connection *c,
+                       const struct origin_mount *m, const char *rel, enum MHD_Result *r);
+/** Free a request's blocking state (NULL-safe; sets *pp = NULL). */
+void origin_block_free(struct origin_block **pp);
+/** Resume suspended blocking requests past their deadline, or all; streams_lock held. */
+void origin_blocks_resume(struct slc_origin *o, int all);
 
 /* ---- origin_respond.c ---- */
 
@@ -106,10 +123,13 @@ void origin_cache_free(struct origin_cache **pp);
 
 /** Queue a chunked 200 that sends `obj` (still growing) as bytes arrive, with media type
  * `type`, Cache-Control `cache`, Last-Modified `last_modified` and ETag `etag` (NULL: none,
- * for content not known until complete); the stream takes its own reference to `obj`. */
+ * for content not known until complete); the stream takes its own reference to `obj`. With
+ * `rg` (not NULL): a 206 of bytes rg->first..rg->last (UINT64_MAX: to the end) sent as they
+ * arrive, waiting for bytes not yet written rather than refusing them. */
 enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection *c,
                                     struct slc_object *obj, const char *type, const char *cache,
-                                    const char *etag, const char *last_modified);
+                                    const char *etag, const char *last_modified,
+                                    const struct slc_origin_range *rg);
 /** Start/stop the thread that ends streams whose writer stalled. */
 int origin_streams_start(struct slc_origin *o);
 /** End every stream (resuming the suspended ones) and stop the housekeeper. */

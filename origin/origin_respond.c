@@ -447,6 +447,29 @@ static enum MHD_Result respond_200(struct origin_req *rq, struct MHD_Connection 
     return queue(rq, c, MHD_HTTP_OK, r, a->info.size);
 }
 
+/* A growing object: a single byte range is served as its bytes arrive (an LL-HLS part or
+ * preload hint may name bytes not written yet: wait, never 416); the range is resolved against
+ * an unbounded size, so "a-" runs to the end; a suffix range needs the final size and is
+ * ignored (the whole object is sent). */
+static enum MHD_Result growing_queue(struct origin_req *rq, struct MHD_Connection *c,
+                                     struct slc_object *obj, const struct answer *a)
+{
+    const uint64_t unbounded = UINT64_MAX - 1;
+    const char *etag = a->info.validator_fixed ? a->etag : NULL;
+    struct slc_origin_range rg;
+    int rr = slc_origin_range_parse(
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE), unbounded, &rg);
+
+    if (rr != 1 || rg.first >= unbounded / 2) {
+        return origin_stream_queue(rq, c, obj, a->type, a->cache_control, etag, a->last_modified,
+                                   NULL);
+    }
+    if (rg.last == unbounded - 1) {
+        rg.last = UINT64_MAX;
+    }
+    return origin_stream_queue(rq, c, obj, a->type, a->cache_control, etag, a->last_modified, &rg);
+}
+
 enum MHD_Result origin_respond_object(struct origin_req *rq, struct MHD_Connection *c,
                                       const char *path, struct slc_object *obj)
 {
@@ -460,8 +483,7 @@ enum MHD_Result origin_respond_object(struct origin_req *rq, struct MHD_Connecti
         if (a.info.validator_fixed && not_modified(c, &a)) {
             return respond_304(rq, c, &a);
         }
-        return origin_stream_queue(rq, c, obj, a.type, a.cache_control,
-                                   a.info.validator_fixed ? a.etag : NULL, a.last_modified);
+        return growing_queue(rq, c, obj, &a);
     }
     if (a.info.error) {
         return origin_respond_error(rq, c, slc_origin_http_status(a.info.error));

@@ -197,6 +197,9 @@ static enum MHD_Result route(struct origin_req *rq, struct MHD_Connection *c, co
         return origin_respond_error(rq, c, slc_origin_http_status(SLC_ENOENT));
     }
     rq->stream_idx = origin_metrics_stream(&rq->origin->metrics, m->prefix, rel);
+    if (origin_block_route(rq, c, m, rel, &r)) {
+        return r;
+    }
     ret = m->ops->lookup(m->src, rel, &obj);
     if (ret < 0) {
         return origin_respond_error(rq, c, slc_origin_http_status(ret));
@@ -307,6 +310,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     rq->bytes = 0;
     rq->stream_idx = -1;
     rq->method[0] = '\0';
+    rq->blk = NULL;
     for (; uri[i] && uri[i] != '?' && i < sizeof(rq->path) - 1; i++) {
         unsigned char ch = (unsigned char)uri[i];
         /* the access log must not carry terminal escapes or fake line breaks */
@@ -327,6 +331,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!rq) {
         return;
     }
+    origin_block_free(&rq->blk);
     origin_metrics_request(&o->metrics, rq);
     origin_access_log(o, c, rq);
     atomic_fetch_sub(&o->in_flight, 1);

@@ -10,6 +10,8 @@
 #include "slc_log.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +25,7 @@ struct origin_stream {
     struct slc_origin *origin;
     struct MHD_Connection *conn;
     struct slc_object *obj;
+    uint64_t base, end;    /* the byte window sent: [base, end), end UINT64_MAX = to the end */
     struct origin_req *rq; /* valid while the reader runs: it never runs after completion */
     struct slc_object_waiter waiter;
     pthread_mutex_t lock;
@@ -87,10 +90,17 @@ static int stream_aborted(struct origin_stream *s)
     return aborted;
 }
 
-static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+static ssize_t stream_read(void *cls, uint64_t rel, char *buf, size_t max)
 {
     struct origin_stream *s = cls;
+    uint64_t pos = s->base + rel;
 
+    if (pos >= s->end) {
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    if (s->end - pos < max) {
+        max = (size_t)(s->end - pos);
+    }
     for (;;) {
         size_t got = 0;
         int ret;
@@ -160,13 +170,38 @@ static int stream_register(struct slc_origin *o, struct origin_stream *s)
     return ok;
 }
 
+/* The response for `s`: chunked 200 for the whole object; for a range (LL-HLS parts are byte
+ * ranges of the segment being written) a 206 of the exact length with "bytes a-b/ *" (the
+ * complete length is unknown, RFC 9110 14.4), or for an open-ended range a chunked 206 that
+ * ends with the object (no Content-Range can name its last byte yet). */
+static struct MHD_Response *stream_response(struct origin_stream *s,
+                                            const struct slc_origin_range *rg, unsigned *status)
+{
+    struct MHD_Response *r;
+    char cr[80];
+    int bounded = rg && rg->last != UINT64_MAX;
+
+    *status = rg ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK;
+    s->base = rg ? rg->first : 0;
+    s->end = bounded ? rg->last + 1 : UINT64_MAX;
+    r = MHD_create_response_from_callback(bounded ? s->end - s->base : MHD_SIZE_UNKNOWN,
+                                          STREAM_BLOCK, stream_read, s, stream_free);
+    if (r && bounded) {
+        snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/*", rg->first, rg->last);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+    }
+    return r;
+}
+
 enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection *c,
                                     struct slc_object *obj, const char *type, const char *cache,
-                                    const char *etag, const char *last_modified)
+                                    const char *etag, const char *last_modified,
+                                    const struct slc_origin_range *rg)
 {
     struct origin_stream *s = calloc(1, sizeof(*s));
     struct MHD_Response *r;
     enum MHD_Result ret;
+    unsigned status;
 
     if (!s) {
         return origin_respond_error(rq, c, slc_origin_http_status(SLC_ENOMEM));
@@ -183,14 +218,14 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
         free(s);
         return origin_respond_error(rq, c, slc_origin_http_status(SLC_EINTR));
     }
-    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, s,
-                                          stream_free);
+    r = stream_response(s, rg, &status);
     if (!r) {
         stream_free(s);
         return MHD_NO;
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
     if (etag) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
     }
@@ -202,9 +237,9 @@ enum MHD_Result origin_stream_queue(struct origin_req *rq, struct MHD_Connection
          * answer in HTTP/1.0 style, headers then close. */
         MHD_set_response_options(r, MHD_RF_HTTP_1_0_SERVER, MHD_RO_END);
     }
-    ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
-    rq->status = MHD_HTTP_OK;
+    rq->status = status;
     return ret;
 }
 
@@ -255,6 +290,7 @@ static void *housekeeper(void *arg)
         }
         pthread_cond_timedwait(&o->streams_cond, &o->streams_lock, &ts);
         end_stalled(o, stall_ns);
+        origin_blocks_resume(o, 0);
     }
     pthread_mutex_unlock(&o->streams_lock);
     return NULL;
@@ -284,6 +320,7 @@ void origin_streams_abort_all(struct slc_origin *o)
     for (struct origin_stream *s = o->streams; s; s = s->next) {
         stream_abort(s);
     }
+    origin_blocks_resume(o, 1);
     pthread_cond_broadcast(&o->streams_cond);
     pthread_mutex_unlock(&o->streams_lock);
     if (joined) {

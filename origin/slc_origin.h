@@ -6,6 +6,7 @@
 #define SLC_ORIGIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct slc_object;
 struct slc_origin;
@@ -31,6 +32,14 @@ struct slc_origin_source_ops {
     int (*list_streams)(void *src, slc_origin_emit_fn emit, void *ctx);
     /** Free `src` when the origin is freed. May be NULL (the caller keeps ownership). */
     void (*destroy)(void *src);
+    /** LL-HLS blocking playlist reload (RFC 8216bis 6.2.5.2). May be NULL: the directives are
+     * then ignored. Is segment `msn` (part `part`, -1 = the whole segment) in the playlist at
+     * `relpath`? 1: yes, or directives no longer apply (ended, not a blocking playlist);
+     * 0 or SLC_EAGAIN: not yet -- *pulse gets a reference (the origin releases it) to an
+     * object that grows past *pulse_off when the playlist changes; SLC_EINVAL: too far ahead
+     * (400); other errors map as lookup's. *target_s: the playlist's target duration. */
+    int (*block_check)(void *src, const char *relpath, uint64_t msn, int64_t part,
+                       struct slc_object **pulse, uint64_t *pulse_off, int *target_s);
 };
 
 struct slc_origin_config {

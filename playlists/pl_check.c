@@ -11,7 +11,12 @@
 
 int slc_pl_media_min_version(const struct slc_pl_media *pl)
 {
-    /* RFC 8216 7: decimal EXTINF values (we always write them) need 3, BYTERANGE needs 4. */
+    /* RFC 8216 7: decimal EXTINF values (we always write them) need 3, BYTERANGE needs 4.
+     * RFC 8216bis names no version for LL-HLS tags; a part's BYTERANGE is the same feature as
+     * EXT-X-BYTERANGE, so we ask for 4 too. */
+    if (slc_pl_media_has_ranged_parts(pl)) {
+        return 4;
+    }
     for (size_t i = 0; i < pl->nsegs; i++) {
         if (pl->segs[i].byterange_length >= 0) {
             return 4;
@@ -125,7 +130,7 @@ int slc_pl_media_check(const struct slc_pl_media *pl, char *why, size_t why_cap)
             return ret;
         }
     }
-    return 0;
+    return slc_pl_media_check_ll(pl, why, why_cap);
 }
 
 /* Segments present in both playlists must be the same segments as a client sees them: same

@@ -39,6 +39,23 @@ int64_t slc_pl_extinf_rounded_s(int64_t duration_us);
 /** Lowest EXT-X-VERSION the media playlist's tags allow (RFC 8216 7). */
 int slc_pl_media_min_version(const struct slc_pl_media *pl);
 
+/* ---- LL-HLS (pl_part.c) ---- */
+
+void slc_pl_parts_free(struct slc_pl_part *parts, size_t n);
+/** EXT-X-SERVER-CONTROL and EXT-X-PART-INF (nothing without PART-TARGET). */
+int slc_pl_write_ll_header(const struct slc_pl_media *pl, struct slc_buf *out);
+/** EXT-X-PART lines. */
+int slc_pl_write_parts(const struct slc_pl_part *parts, size_t n, const char *base_url,
+                       struct slc_buf *out);
+/** The pending parts and the preload hint, after the last segment. */
+int slc_pl_write_ll_tail(const struct slc_pl_media *pl, const char *base_url, struct slc_buf *out);
+/** LL-HLS rules of slc_pl_media_check. 0 or SLC_EPROTO with `why`. */
+int slc_pl_media_check_ll(const struct slc_pl_media *pl, char *why, size_t why_cap);
+/** 1 when a part or the hint addresses a byte range (the version then needs 4). */
+int slc_pl_media_has_ranged_parts(const struct slc_pl_media *pl);
+/** Append `uri`, prefixed with base_url when relative (exactly one '/' between). */
+int slc_pl_append_uri(struct slc_buf *out, const char *base_url, const char *uri);
+
 /** Validate a variant / rendition as the writer needs them. 0 or SLC_EPROTO with `why`. */
 int slc_pl_variant_check(const struct slc_pl_variant *v, char *why, size_t why_cap);
 int slc_pl_rendition_check(const struct slc_pl_rendition *r, char *why, size_t why_cap);

@@ -70,14 +70,18 @@ int64_t slc_pl_extinf_rounded_s(int64_t duration_us)
 void slc_pl_media_init(struct slc_pl_media *pl)
 {
     memset(pl, 0, sizeof(*pl));
+    pl->hint_start = -1;
 }
 
 static void segment_free(struct slc_pl_segment *s)
 {
     free(s->uri);
     free(s->title);
+    slc_pl_parts_free(s->parts, s->nparts);
     s->uri = NULL;
     s->title = NULL;
+    s->parts = NULL;
+    s->nparts = 0;
 }
 
 void slc_pl_media_deinit(struct slc_pl_media *pl)
@@ -86,6 +90,7 @@ void slc_pl_media_deinit(struct slc_pl_media *pl)
         segment_free(&pl->segs[i]);
     }
     free(pl->segs);
+    slc_pl_media_clear_tail(pl);
     slc_pl_media_init(pl);
 }
 
@@ -127,12 +132,19 @@ int slc_pl_media_add_segment(struct slc_pl_media *pl, const struct slc_pl_segmen
         goto out;
     }
     copy = *seg;
+    copy.parts = NULL;
+    copy.nparts = 0;
     copy.uri = slc_pl_strdup(seg->uri, &ret);
     copy.title = slc_pl_strdup(seg->title, &ret);
     if (ret < 0) {
         segment_free(&copy);
         goto out;
     }
+    /* RFC 8216bis 4.4.4.9: the parts listed before a segment's URI are that segment's. */
+    copy.parts = pl->tail;
+    copy.nparts = pl->ntail;
+    pl->tail = NULL;
+    pl->ntail = 0;
     pl->segs[pl->nsegs++] = copy;
 out:
     if (ret == SLC_ENOMEM) {

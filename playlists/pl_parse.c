@@ -252,6 +252,10 @@ static const struct tag_def tags[] = {
     {"#EXTINF", SLC_PL_KIND_MEDIA, 1, tag_extinf},
     {"#EXT-X-BYTERANGE", SLC_PL_KIND_MEDIA, 1, tag_byterange},
     {"#EXT-X-PROGRAM-DATE-TIME", SLC_PL_KIND_MEDIA, 1, tag_pdt},
+    {"#EXT-X-PART-INF", SLC_PL_KIND_MEDIA, 1, slc_pl_parse_part_inf},
+    {"#EXT-X-SERVER-CONTROL", SLC_PL_KIND_MEDIA, 1, slc_pl_parse_server_control},
+    {"#EXT-X-PART", SLC_PL_KIND_MEDIA, 1, slc_pl_parse_part},
+    {"#EXT-X-PRELOAD-HINT", SLC_PL_KIND_MEDIA, 1, slc_pl_parse_preload_hint},
     {"#EXT-X-STREAM-INF", SLC_PL_KIND_MULTIVARIANT, 1, slc_pl_parse_stream_inf},
     {"#EXT-X-MEDIA", SLC_PL_KIND_MULTIVARIANT, 1, slc_pl_parse_media_tag},
 };

@@ -18,6 +18,7 @@ struct slc_pl_parser {
     int version;
     int independent;
     unsigned seen; /* PL_SEEN_* bits: header tags already present once */
+    int seen_server_control;
 
     /* Tags waiting for the URI line of their segment. */
     struct slc_pl_segment seg;
@@ -39,6 +40,11 @@ int slc_pl_parse_kind(struct slc_pl_parser *p, int kind);
 /** EXT-X-STREAM-INF and EXT-X-MEDIA attribute lists (value: text after ':'). */
 int slc_pl_parse_stream_inf(struct slc_pl_parser *p, const char *v, size_t n);
 int slc_pl_parse_media_tag(struct slc_pl_parser *p, const char *v, size_t n);
+/** LL-HLS tags (pl_parse_ll.c). */
+int slc_pl_parse_part_inf(struct slc_pl_parser *p, const char *v, size_t n);
+int slc_pl_parse_server_control(struct slc_pl_parser *p, const char *v, size_t n);
+int slc_pl_parse_part(struct slc_pl_parser *p, const char *v, size_t n);
+int slc_pl_parse_preload_hint(struct slc_pl_parser *p, const char *v, size_t n);
 /** The URI line after EXT-X-STREAM-INF. */
 int slc_pl_parse_variant_uri(struct slc_pl_parser *p, char *line);
 /** End-of-input checks of a multivariant playlist. */

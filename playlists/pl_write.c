@@ -30,7 +30,7 @@ static int is_absolute_uri(const char *uri)
 }
 
 /* base_url + '/' + uri with exactly one slash between them. */
-static int write_uri(struct slc_buf *out, const char *base_url, const char *uri)
+int slc_pl_append_uri(struct slc_buf *out, const char *base_url, const char *uri)
 {
     size_t blen;
     int ret;
@@ -50,6 +50,13 @@ static int write_uri(struct slc_buf *out, const char *base_url, const char *uri)
             ret = slc_buf_printf(out, "/%s", uri);
         }
     }
+    return ret;
+}
+
+static int write_uri(struct slc_buf *out, const char *base_url, const char *uri)
+{
+    int ret = slc_pl_append_uri(out, base_url, uri);
+
     return ret < 0 ? ret : slc_buf_append(out, "\n", 1);
 }
 
@@ -86,7 +93,7 @@ static int write_header(const struct slc_pl_media *pl, struct slc_buf *out)
     if (ret == 0 && pl->independent_segments) {
         ret = slc_buf_append_str(out, "#EXT-X-INDEPENDENT-SEGMENTS\n");
     }
-    return ret;
+    return ret < 0 ? ret : slc_pl_write_ll_header(pl, out);
 }
 
 /* The tags that apply to one segment, then its URI line. */
@@ -104,6 +111,9 @@ static int write_segment(const struct slc_pl_segment *s, const char *base_url, s
         if (ret == 0) {
             ret = slc_buf_printf(out, "#EXT-X-PROGRAM-DATE-TIME:%s\n", when);
         }
+    }
+    if (ret == 0) {
+        ret = slc_pl_write_parts(s->parts, s->nparts, base_url, out);
     }
     if (ret == 0 && s->byterange_length >= 0) {
         ret = slc_buf_printf(out, "#EXT-X-BYTERANGE:%" PRId64, s->byterange_length);
@@ -139,6 +149,9 @@ int slc_pl_media_write(const struct slc_pl_media *pl, const char *base_url, stru
     ret = write_header(pl, out);
     for (size_t i = 0; ret == 0 && i < pl->nsegs; i++) {
         ret = write_segment(&pl->segs[i], base_url, out);
+    }
+    if (ret == 0) {
+        ret = slc_pl_write_ll_tail(pl, base_url, out);
     }
     if (ret == 0 && pl->endlist) {
         ret = slc_buf_append_str(out, "#EXT-X-ENDLIST\n");

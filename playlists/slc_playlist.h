@@ -14,11 +14,22 @@
 #define SLC_PL_MAX_VARIANTS 256
 #define SLC_PL_MAX_RENDITIONS 256 /* EXT-X-MEDIA lines */
 #define SLC_PL_MAX_LINE 8192
+#define SLC_PL_MAX_PARTS 1000 /* EXT-X-PART lines of one segment */
 
 enum slc_pl_type {
     SLC_PL_TYPE_NONE = 0, /* sliding-window live: no EXT-X-PLAYLIST-TYPE */
     SLC_PL_TYPE_VOD,
     SLC_PL_TYPE_EVENT,
+};
+
+/** One LL-HLS partial segment (RFC 8216bis 4.4.4.9 EXT-X-PART). Strings owned by the
+ * playlist. */
+struct slc_pl_part {
+    char *uri;
+    int64_t duration_us;
+    int64_t byterange_length; /* BYTERANGE; -1 = absent */
+    int64_t byterange_offset; /* -1 = absent (follows the previous part of the same URI) */
+    int independent;          /* INDEPENDENT=YES */
 };
 
 /** One media segment. Strings are owned by the playlist. */
@@ -31,6 +42,9 @@ struct slc_pl_segment {
     int64_t byterange_length;     /* EXT-X-BYTERANGE; -1 = absent */
     int64_t byterange_offset;     /* -1 = absent (implicit: follows the previous range) */
     uint64_t bytes;               /* size of the segment; not written, used for bandwidth */
+    struct slc_pl_part *parts;    /* its EXT-X-PART lines, owned; add_segment ignores the
+                                     caller's and moves the playlist's pending parts here */
+    size_t nparts;
 };
 
 struct slc_pl_media {
@@ -44,6 +58,15 @@ struct slc_pl_media {
     struct slc_pl_segment *segs;
     size_t nsegs;
     size_t cap;
+    /* LL-HLS (RFC 8216bis 4.4.3.7/4.4.3.8): all 0 = a standard playlist. */
+    int64_t part_target_us;    /* EXT-X-PART-INF PART-TARGET */
+    int can_block_reload;      /* EXT-X-SERVER-CONTROL CAN-BLOCK-RELOAD=YES */
+    int64_t part_hold_back_us; /* PART-HOLD-BACK; 0 = absent */
+    int64_t hold_back_us;      /* HOLD-BACK; 0 = absent */
+    struct slc_pl_part *tail;  /* parts of the segment in progress, after the last segment */
+    size_t ntail;
+    char *hint_uri;     /* EXT-X-PRELOAD-HINT TYPE=PART URI; NULL = absent */
+    int64_t hint_start; /* its BYTERANGE-START; -1 = absent */
 };
 
 /** A variant stream (EXT-X-STREAM-INF + URI). Strings owned by the playlist. */
@@ -96,6 +119,24 @@ int slc_pl_media_add_segment(struct slc_pl_media *pl, const struct slc_pl_segmen
  * explicit (its predecessor is gone). */
 void slc_pl_media_drop_head(struct slc_pl_media *pl, size_t n);
 
+/** Append an LL-HLS part to the segment in progress (it moves into the next segment that
+ * slc_pl_media_add_segment appends). `part->uri` is copied. 0, SLC_ENOMEM, SLC_ELIMIT (more
+ * than SLC_PL_MAX_PARTS pending), SLC_EINVAL (uri not a single-line quotable string,
+ * duration < 0, bad byte range). */
+int slc_pl_media_add_part(struct slc_pl_media *pl, const struct slc_pl_part *part);
+
+/** Drop the EXT-X-PART lines of every listed segment except the last `keep` (RFC 8216bis
+ * 6.2.2: parts older than about three target durations leave the playlist). */
+void slc_pl_media_drop_parts(struct slc_pl_media *pl, size_t keep);
+
+/** Drop the pending parts of the segment in progress and the preload hint (the segment was
+ * abandoned, or the stream ended). */
+void slc_pl_media_clear_tail(struct slc_pl_media *pl);
+
+/** Set (uri copied) or clear (uri NULL) the EXT-X-PRELOAD-HINT TYPE=PART; `start` is its
+ * BYTERANGE-START or -1. 0, SLC_ENOMEM, SLC_EINVAL (uri not quotable, start < -1). */
+int slc_pl_media_set_preload_hint(struct slc_pl_media *pl, const char *uri, int64_t start);
+
 /** Smallest integer target duration that covers every segment (each EXTINF rounded to
  * the nearest integer must be <= it; RFC 8216 4.3.3.1); at least 1. */
 int slc_pl_media_min_target(const struct slc_pl_media *pl);
@@ -103,7 +144,9 @@ int slc_pl_media_min_target(const struct slc_pl_media *pl);
 /** Check the playlist against RFC 8216 rules (target duration >= 1 and covering every
  * segment, URIs present and single-line, ENDLIST/type consistency, byterange sanity,
  * an explicit version high enough for the tags, sequence numbers within 64 bits,
- * program date-times within years 0000-9999). The target duration rule rounds the EXTINF
+ * program date-times within years 0000-9999; LL-HLS: every part <= PART-TARGET as written,
+ * parts and hint only with PART-TARGET, PART-HOLD-BACK >= 2x PART-TARGET, HOLD-BACK >= 3x the
+ * target duration, CAN-BLOCK-RELOAD with PART-TARGET). The target duration rule rounds the EXTINF
  * value as written (3 decimals): 6.4994 s passes a target of 6, 6.4995 s (written 6.500) does
  * not. Returns 0 or SLC_EPROTO; on failure `why` (if not NULL) gets a one-line reason. */
 int slc_pl_media_check(const struct slc_pl_media *pl, char *why, size_t why_cap);
@@ -161,7 +204,9 @@ enum slc_pl_kind {
  * SLC_PL_MAX_LINE, too many segments/variants/renditions) with a one-line reason naming the
  * line number in `why`; outputs may hold partial data and must be deinit'd. It checks syntax
  * and structure, not every rule: run slc_pl_media_check on the result. Tags the model does not
- * carry (EXT-X-KEY, EXT-X-MAP, LL-HLS, CLOSED-CAPTIONS renditions) are skipped. Safe on
+ * carry (EXT-X-KEY, EXT-X-MAP, EXT-X-SKIP, rendition reports, CLOSED-CAPTIONS renditions) are
+ * skipped; EXT-X-PART-INF, EXT-X-SERVER-CONTROL, EXT-X-PART and EXT-X-PRELOAD-HINT TYPE=PART
+ * are parsed. Safe on
  * hostile input (it is fuzzed). */
 int slc_pl_parse(const char *text, size_t len, struct slc_pl_media *media,
                  struct slc_pl_multivariant *multi, char *why, size_t why_cap);

@@ -26,6 +26,7 @@ struct slc_seg_source {
     int64_t io_timeout_us;       /* how long one blocking read may take */
     char name[512];              /* input as given, for messages */
     uint64_t corrupt;            /* packets the demuxer flagged corrupt */
+    int listener;                /* waits for a client to connect (rtmp listen, srt listener) */
 };
 
 /** Open `input` with c->input_format forced if not NULL. A file run (c->live == 0) allows

@@ -5,6 +5,8 @@
 #ifndef SLC_SEG_TIMELINE_H
 #define SLC_SEG_TIMELINE_H
 
+#include "slc_log.h"
+
 #include <libavcodec/packet.h>
 #include <libavutil/rational.h>
 
@@ -24,9 +26,10 @@ struct slc_seg_track_clock {
 
 struct slc_seg_timeline {
     struct slc_seg_track_clock tr[SLC_TL_TRACKS];
-    int fix_jumps;      /* input format may jump (AVFMT_TS_DISCONT) */
-    int64_t offset_90k; /* added to every track after a jump was removed */
-    int64_t jumps;      /* how many jumps were removed */
+    int fix_jumps;                 /* input format may jump (AVFMT_TS_DISCONT) */
+    int64_t offset_90k;            /* added to every track after a jump was removed */
+    int64_t jumps;                 /* how many jumps were removed */
+    struct slc_log_limit jump_log; /* two clocks interleaved jump at packet rate */
 };
 
 /** Initialise; `fix_jumps` for formats with discontinuous timestamps. */

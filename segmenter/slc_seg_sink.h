@@ -53,6 +53,18 @@ struct slc_seg_sink_ops {
     int (*describe)(void *opaque, const struct slc_seg_stream_desc *desc);
     /* The input ended (complete = 1: write ENDLIST) or the run failed (complete = 0). */
     int (*finish)(void *opaque, int complete);
+    /* Optional (NULL: never called). A video frame with presentation time `pts_90k` (output
+     * timeline) is about to be muxed into the open segment; its TS packets start at
+     * `byte_offset` (a multiple of 188) and everything before that offset belongs to earlier
+     * frames. Return 1 to cut before this frame (LL-HLS parts end there): the muxer then
+     * writes out the audio it holds back (mpegts gathers audio frames into PES packets of up
+     * to ~0.7 s), so the bytes of the part carry every audio frame that precedes the cut,
+     * delivers everything to the sink and calls `cut` with the new offset of the frame.
+     * Return 0 to leave the buffering alone, or a negative slc_err to stop. */
+    int (*mark)(void *opaque, int64_t pts_90k, int is_keyframe, uint64_t byte_offset);
+    /* Optional: after `mark` returned 1, every byte before the frame is in the sink and the
+     * frame starts at `byte_offset`. */
+    int (*cut)(void *opaque, uint64_t byte_offset);
 };
 
 struct slc_seg_sink {

@@ -27,6 +27,12 @@ static const char live_protocols[] =
 #define PROBE_SIZE (20 * 1024 * 1024)
 #define ANALYZE_US (15 * 1000000)
 #define LIVE_ANALYZE_US (5 * 1000000)
+/* MPEG-TS and FLV have no header: find_stream_info reads its whole analysis window (5 s),
+ * even when every stream's parameters came in the first packets, and the first segment
+ * waits for it, at start and after every reconnect. A live network input is first read for
+ * this long, and reopened with the full window only if a stream still lacks parameters
+ * (joined mid-GOP before the next SPS, say). */
+#define LIVE_QUICK_ANALYZE_US 1200000
 #define IO_TIMEOUT_US (30 * 1000000)
 #define LIVE_IO_TIMEOUT_US (5 * 1000000)
 #define MAX_CONSECUTIVE_ERRORS 1000
@@ -174,7 +180,7 @@ static void set_udp_defaults(AVDictionary **opts, const char *input)
 }
 
 static int open_demuxer(struct slc_seg_source *src, const char *input,
-                        const struct slc_seg_config *c)
+                        const struct slc_seg_config *c, int64_t analyze_us)
 {
     const char *format = c->input_format;
     const AVInputFormat *ifmt = NULL;
@@ -196,7 +202,7 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
         return ret;
     }
     src->fmt->probesize = PROBE_SIZE;
-    src->fmt->max_analyze_duration = c->live ? LIVE_ANALYZE_US : ANALYZE_US;
+    src->fmt->max_analyze_duration = analyze_us;
     if ((ret = set_options(&opts, c)) < 0) {
         av_dict_free(&opts);
         return ret;
@@ -211,7 +217,8 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
         set_udp_defaults(&opts, input);
     }
     src->io_deadline_us = 0;
-    if (!is_listener(input, opts)) {
+    src->listener = is_listener(input, opts);
+    if (!src->listener) {
         arm_deadline(src);
     }
     ret = avformat_open_input(&src->fmt, url, ifmt, &opts);
@@ -309,17 +316,38 @@ static void select_alt_audio(struct slc_seg_source *src, const char *input)
     }
 }
 
-static int select_streams(struct slc_seg_source *src, const char *input, int live)
+static int read_stream_info(struct slc_seg_source *src, const char *input)
 {
-    AVFormatContext *fmt = src->fmt;
     int ret;
 
     arm_deadline(src);
-    ret = avformat_find_stream_info(fmt, NULL);
+    ret = avformat_find_stream_info(src->fmt, NULL);
     if (ret < 0) {
         slc_log_error("segmenter: cannot read stream info of '%s': %s", input, av_err2str(ret));
         return SLC_EFORMAT;
     }
+    return 0;
+}
+
+/* Every audio and video stream has what the playlists need (dimensions, sample rate,
+ * channels: RESOLUTION and CODECS). */
+static int streams_complete(const struct slc_seg_source *src)
+{
+    for (unsigned i = 0; i < src->fmt->nb_streams; i++) {
+        const AVCodecParameters *par = src->fmt->streams[i]->codecpar;
+        if ((par->codec_type == AVMEDIA_TYPE_VIDEO && (par->width <= 0 || par->height <= 0)) ||
+            (par->codec_type == AVMEDIA_TYPE_AUDIO &&
+             (par->sample_rate <= 0 || par->ch_layout.nb_channels <= 0))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int select_streams(struct slc_seg_source *src, const char *input, int live)
+{
+    AVFormatContext *fmt = src->fmt;
+
     src->video = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     if (src->video >= 0 && (fmt->streams[src->video]->disposition & AV_DISPOSITION_ATTACHED_PIC)) {
         src->video = -1; /* cover art is not a video track */
@@ -343,6 +371,8 @@ static int select_streams(struct slc_seg_source *src, const char *input, int liv
 int slc_seg_source_open(struct slc_seg_source *src, const char *input,
                         const struct slc_seg_config *c)
 {
+    /* a listener can't be reopened (the pushing encoder would be dropped), nor a pipe */
+    int quick = c->live && strstr(input, "://") != NULL;
     int ret;
 
     memset(src, 0, sizeof(*src));
@@ -355,7 +385,23 @@ int slc_seg_source_open(struct slc_seg_source *src, const char *input,
     snprintf(src->name, sizeof(src->name), "%s", input);
     ret = check_input_path(input, c);
     if (ret == 0) {
-        ret = open_demuxer(src, input, c);
+        ret = open_demuxer(src, input, c,
+                           !c->live ? ANALYZE_US
+                           : quick  ? LIVE_QUICK_ANALYZE_US
+                                    : LIVE_ANALYZE_US);
+    }
+    if (ret == 0) {
+        ret = read_stream_info(src, input);
+    }
+    if (ret == 0 && quick && !src->listener && !streams_complete(src)) {
+        slc_log_debug("segmenter: '%s': stream parameters incomplete after %.1f s; reading "
+                      "%.0f s",
+                      input, LIVE_QUICK_ANALYZE_US / 1e6, LIVE_ANALYZE_US / 1e6);
+        slc_seg_source_close(src);
+        ret = open_demuxer(src, input, c, LIVE_ANALYZE_US);
+        if (ret == 0) {
+            ret = read_stream_info(src, input);
+        }
     }
     if (ret == 0) {
         ret = select_streams(src, input, c->live);

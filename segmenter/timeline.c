@@ -79,8 +79,10 @@ static void remove_jump(struct slc_seg_timeline *tl, struct slc_seg_track_clock 
     if (shifted > c->next_90k + JUMP_FWD_90K || shifted < c->next_90k - JUMP_BACK_90K) {
         tl->offset_90k += c->next_90k - shifted;
         tl->jumps++;
-        slc_log_warn("segmenter: input timestamps jump by %.3f s; timeline made continuous",
-                     (double)(shifted - c->next_90k) / 90000.0);
+        if (slc_log_limit_pass(&tl->jump_log, "segmenter: input timestamp jumps")) {
+            slc_log_warn("segmenter: input timestamps jump by %.3f s; timeline made continuous",
+                         (double)(shifted - c->next_90k) / 90000.0);
+        }
     }
 }
 

@@ -191,12 +191,46 @@ int slc_seg_tsmux_begin(struct slc_seg_tsmux *m, uint64_t seq)
     return new_context(m);
 }
 
+/* Tell the sink where a video frame starts (LL-HLS parts are cut there). When it cuts, the
+ * mpegts muxer's pending audio PES data is written first (av_write_frame(NULL) flushes it:
+ * AVFMT_ALLOW_FLUSH), otherwise a part would end with its last ~0.2-0.7 s of audio still in
+ * the muxer and hls.js would see a buffer shorter than the part; then the AVIO buffer goes to
+ * the sink. The muxer writes whole TS packets, so offsets stay packet-aligned. */
+static int mark_frame(struct slc_seg_tsmux *m, const AVPacket *pkt)
+{
+    uint64_t off;
+    int ret;
+
+    if (!m->sink.ops->mark || !m->vpar || pkt->stream_index != 0 || pkt->pts == AV_NOPTS_VALUE) {
+        return 0;
+    }
+    off = m->seg_bytes + (uint64_t)(m->oc->pb->buf_ptr - m->oc->pb->buffer);
+    ret = m->sink.ops->mark(m->sink.opaque, pkt->pts, !!(pkt->flags & AV_PKT_FLAG_KEY), off);
+    if (ret != 1) {
+        return ret;
+    }
+    ret = av_write_frame(m->oc, NULL);
+    if (ret < 0) {
+        return m->err ? m->err : slc_seg_averror(ret);
+    }
+    avio_flush(m->oc->pb);
+    if (m->err) {
+        return m->err;
+    }
+    return m->sink.ops->cut ? m->sink.ops->cut(m->sink.opaque, m->seg_bytes) : 0;
+}
+
 int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt)
 {
     int ret;
 
     if (m->oc->nb_streams == 1) {
         pkt->stream_index = 0;
+    }
+    ret = mark_frame(m, pkt);
+    if (ret < 0) {
+        av_packet_unref(pkt);
+        return ret;
     }
     ret = av_write_frame(m->oc, pkt);
     av_packet_unref(pkt);

@@ -29,6 +29,8 @@ struct slc_store_live_config {
     enum slc_pl_type type;  /* SLC_PL_TYPE_NONE (sliding window) or SLC_PL_TYPE_EVENT */
     double dvr_sec;         /* > 0: a sliding window lists this much media, not `window` */
     int memory;             /* keep segments and playlists as objects for slc_store_live_lookup */
+    double part_target;     /* > 0: LL-HLS, parts of at most this many seconds as byte ranges
+                               of the segment being written (memory only); 0 = standard HLS */
     const char *dir;        /* NULL, or a directory that gets the same window as files
                                (segments under temporary names then renamed, playlists
                                replaced atomically); an existing stream.m3u8 there is
@@ -70,6 +72,16 @@ uint64_t slc_store_live_next_seq(const struct slc_store_live *s);
  * dropped), SLC_EAGAIN (no segment complete yet: no playlist). Thread-safe against the
  * ingest thread and other readers. Needs `memory`. */
 int slc_store_live_lookup(struct slc_store_live *s, const char *name, struct slc_object **out);
+
+/** LL-HLS blocking reload (RFC 8216bis 6.2.5.2): is segment `msn` (part `part`, or the whole
+ * segment when part < 0) in the published media playlist? Returns 1 (yes, or the playlist
+ * has ended or is standard HLS: directives do not apply), 0 (not yet: *pulse gets a reference,
+ * released by the caller, to a growing object that grows or completes whenever a new media playlist
+ * is published, *pulse_off its size now, to wait on with slc_object_wait), SLC_EINVAL (more than 2
+ * segments ahead of the last listed one), SLC_EAGAIN (nothing published yet: wait like 0).
+ * *target_s gets the target duration (blocking limit). Thread-safe. */
+int slc_store_live_block_check(struct slc_store_live *s, uint64_t msn, int64_t part,
+                               struct slc_object **pulse, uint64_t *pulse_off, int *target_s);
 
 struct slc_store_live_stats {
     uint64_t segments;   /* segments completed by this run */

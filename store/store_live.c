@@ -44,10 +44,39 @@ static int check_config(const struct slc_store_live_config *c)
         slc_log_error("store: channel '%s': a live playlist is sliding or EVENT", name);
         return SLC_EINVAL;
     }
-    if (!(c->target_duration >= 0 && c->target_duration <= 60) || c->dvr_sec < 0) {
+    if (!(c->target_duration >= 0 && c->target_duration <= 60) || c->dvr_sec < 0 ||
+        !(c->part_target >= 0 && c->part_target <= 10) ||
+        (c->part_target > 0 && c->part_target < 0.1)) {
         slc_log_error("store: channel '%s': bad target duration or DVR window", name);
         return SLC_EINVAL;
     }
+    return 0;
+}
+
+/* LL-HLS header (RFC 8216bis 4.4.3.7/4.4.3.8): PART-HOLD-BACK 3x PART-TARGET (HLS-NOTES: the
+ * RFC's minimum is 2x, 3x plays without stalls), HOLD-BACK 3 target durations; the pulse
+ * object blocking requests wait on. */
+static int ll_init(struct slc_store_live *s)
+{
+    int ret = slc_object_new_growing(0, &s->pulse);
+
+    /* a taken-over playlist's parts and hint belong to a run that is gone */
+    slc_pl_media_clear_tail(&s->pl);
+    slc_pl_media_drop_parts(&s->pl, 0);
+    s->pl.part_target_us = s->pl.part_hold_back_us = s->pl.hold_back_us = 0;
+    s->pl.can_block_reload = 0;
+    s->cut_off = -1;
+    if (ret < 0 || s->cfg.part_target <= 0) {
+        return ret;
+    }
+    if (!s->cfg.memory) {
+        slc_log_error("store: channel '%s': LL-HLS parts need the in-memory store", s->name);
+        return SLC_EINVAL;
+    }
+    s->part_target_us = (int64_t)(s->cfg.part_target * 1e6 + 0.5);
+    s->pl.part_target_us = s->part_target_us;
+    s->pl.part_hold_back_us = 3 * s->part_target_us;
+    s->pl.can_block_reload = 1;
     return 0;
 }
 
@@ -84,6 +113,9 @@ int slc_store_live_new(const struct slc_store_live_config *c, struct slc_store_l
     if (ret == 0) {
         ret = slc_store_live_disk_takeover(s);
     }
+    if (ret == 0) {
+        ret = ll_init(s);
+    }
     if (ret < 0) {
         slc_store_live_free(&s);
         return ret;
@@ -116,6 +148,10 @@ void slc_store_live_free(struct slc_store_live **pp)
     free(s->e);
     slc_object_unref(&s->media_obj);
     slc_object_unref(&s->multi_obj);
+    if (s->pulse) {
+        slc_object_complete(s->pulse);
+    }
+    slc_object_unref(&s->pulse);
     slc_pl_media_deinit(&s->pl);
     pthread_mutex_destroy(&s->lock);
     free(s->name);
@@ -152,7 +188,8 @@ int slc_store_live_begin(void *opaque, uint64_t seq)
     entry_clear(&s->cur);
     s->cur = cur;
     pthread_mutex_unlock(&s->lock);
-    return slc_store_live_disk_begin(s);
+    ret = slc_store_live_parts_begin(s);
+    return ret < 0 ? ret : slc_store_live_disk_begin(s);
 }
 
 int slc_store_live_write(void *opaque, const uint8_t *p, size_t n)
@@ -169,7 +206,8 @@ int slc_store_live_write(void *opaque, const uint8_t *p, size_t n)
         }
     }
     s->cur.bytes += n;
-    return slc_store_live_disk_write(s, p, n);
+    ret = slc_store_live_disk_write(s, p, n);
+    return ret < 0 ? ret : slc_store_live_parts_written(s);
 }
 
 /* ---- playlists ---- */
@@ -243,11 +281,16 @@ int slc_store_live_publish_media(struct slc_store_live *s)
     if (ret == 0) {
         ret = publish(s, SLC_STORE_LIVE_MEDIA, &b, &s->media_obj);
     }
-    pthread_mutex_lock(&s->lock);
-    s->pub_msn = s->pl.media_sequence;
-    s->pub_dsn = s->pl.discontinuity_sequence;
-    s->pub_target = s->pl.target_duration;
-    pthread_mutex_unlock(&s->lock);
+    if (ret == 0) {
+        pthread_mutex_lock(&s->lock);
+        s->pub_msn = s->pl.media_sequence;
+        s->pub_dsn = s->pl.discontinuity_sequence;
+        s->pub_target = s->pl.target_duration;
+        s->pub_nsegs = s->pl.nsegs;
+        s->pub_ntail = s->pl.ntail;
+        pthread_mutex_unlock(&s->lock);
+        ret = slc_store_live_pulse(s);
+    }
     slc_buf_deinit(&b);
     return ret;
 }

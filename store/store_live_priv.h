@@ -45,6 +45,22 @@ struct slc_store_live {
     int ended;
     uint64_t pub_msn, pub_dsn; /* sequences of the published media playlist */
     int pub_target;
+    size_t pub_nsegs, pub_ntail; /* listed segments and pending parts published */
+    struct slc_object *pulse;    /* grows by a byte at every media playlist publication */
+
+    /* LL-HLS parts of the open segment (ingest thread only; store_live_parts.c). */
+    int64_t part_target_us; /* 0: standard HLS */
+    int part_open;          /* a part has started (a frame was marked) */
+    int64_t part_pts;       /* its first frame's pts, 90 kHz */
+    uint64_t part_off;      /* its first byte */
+    int part_independent;   /* it starts with a keyframe */
+    int64_t prev_pts;       /* last marked frame, for the frame duration */
+    uint64_t prev_off;      /* and where it starts */
+    int prev_key;
+    int64_t parts_us;         /* duration of the open segment's finished parts */
+    int64_t cut_off, cut_pts; /* a cut waiting for its bytes (cut_off < 0: none) */
+    int cut_key;
+    int cut_wait; /* the cut's offset moves once the muxer has flushed (slc_store_live_cut) */
 };
 
 /** Format the file name of segment `seq` ("seg00042.ts"). */
@@ -55,6 +71,15 @@ int slc_store_live_begin(void *opaque, uint64_t seq);
 int slc_store_live_write(void *opaque, const uint8_t *p, size_t n);
 int slc_store_live_publish_media(struct slc_store_live *s);
 int slc_store_live_publish_multi(struct slc_store_live *s);
+
+/* LL-HLS parts (store_live_parts.c); no-ops unless part_target_us > 0. */
+int slc_store_live_parts_begin(struct slc_store_live *s);
+int slc_store_live_mark(void *opaque, int64_t pts_90k, int is_keyframe, uint64_t byte_offset);
+int slc_store_live_cut(void *opaque, uint64_t byte_offset);
+int slc_store_live_parts_written(struct slc_store_live *s);
+int slc_store_live_parts_end(struct slc_store_live *s, int64_t duration_us);
+int slc_store_live_pulse(struct slc_store_live *s);
+void slc_store_live_parts_trim(struct slc_store_live *s);
 
 /* Disk side (store_live_disk.c); every function is a no-op without s->dir. */
 int slc_store_live_disk_takeover(struct slc_store_live *s);

@@ -166,7 +166,10 @@ static int live_end(void *opaque, const struct slc_seg_segment_info *info)
     }
     s->cur.duration_us = info->duration_us;
     fix_target(s, info->duration_us);
-    ret = list_segment(s, info);
+    ret = slc_store_live_parts_end(s, info->duration_us);
+    if (ret == 0) {
+        ret = list_segment(s, info);
+    }
     if (info->duration_us > 0) {
         bps = (uint64_t)((double)s->cur.bytes * 8e6 / (double)info->duration_us);
     }
@@ -184,6 +187,11 @@ static int live_end(void *opaque, const struct slc_seg_segment_info *info)
     ret = purge(s);
     if (ret < 0) {
         return ret;
+    }
+    slc_store_live_parts_trim(s);
+    if (s->part_target_us > 0) {
+        /* RFC 8216bis 4.4.3.8: HOLD-BACK >= 3 target durations, once the target is known */
+        s->pl.hold_back_us = (int64_t)s->pl.target_duration * 3000000;
     }
     ret = slc_store_live_publish_media(s);
     if (ret == 0 && (s->peak_bps > old_peak || !s->multi_obj)) {
@@ -215,6 +223,7 @@ static int live_finish(void *opaque, int complete)
     slc_object_unref(&s->cur.obj);
     s->cur.name[0] = '\0';
     pthread_mutex_unlock(&s->lock);
+    slc_pl_media_clear_tail(&s->pl); /* no part or hint of a segment that never comes */
     if (complete && s->pl.nsegs > 0 && !s->pl.endlist) {
         s->pl.endlist = 1;
         ret = slc_store_live_publish_media(s);
@@ -231,6 +240,8 @@ static const struct slc_seg_sink_ops live_ops = {
     .end = live_end,
     .describe = live_describe,
     .finish = live_finish,
+    .mark = slc_store_live_mark,
+    .cut = slc_store_live_cut,
 };
 
 struct slc_seg_sink slc_store_live_sink(struct slc_store_live *s)

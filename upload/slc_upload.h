@@ -65,6 +65,7 @@ struct slc_upload_stats {
     uint64_t retries;       /* attempts beyond each request's first */
     uint64_t deleted;       /* remote objects deleted */
     uint64_t pending;       /* not yet done or failed */
+    uint64_t dropped;       /* live: left out of a full queue (also counted as failed) */
 };
 
 struct slc_upload_config {
@@ -72,13 +73,14 @@ struct slc_upload_config {
     const char *localdir;       /* the files' names are relative to it */
     const char *const *headers; /* extra "K: V" headers for every PUT; may be NULL */
     size_t nheaders;
-    int concurrency;         /* transfers at once; <= 0: 4 */
-    int queue_max;           /* files waiting before add() blocks; <= 0: SLC_UPLOAD_QUEUE_DEFAULT */
-    int max_attempts;        /* per request, including the first; <= 0: 8 */
-    int backoff_ms;          /* first back-off (doubles each time, with jitter); <= 0: 250 */
-    int backoff_max_ms;      /* <= 0: 10000 */
-    int timeout_ms;          /* whole-transfer timeout for one attempt; <= 0: 60000 */
-    int live;                /* playlists change: short Cache-Control */
+    int concurrency;    /* transfers at once; <= 0: 4 */
+    int queue_max;      /* files waiting before add() blocks (live: drops the oldest segment); <= 0:
+                           SLC_UPLOAD_QUEUE_DEFAULT */
+    int max_attempts;   /* per request, including the first; <= 0: 8 */
+    int backoff_ms;     /* first back-off (doubles each time, with jitter); <= 0: 250 */
+    int backoff_max_ms; /* <= 0: 10000 */
+    int timeout_ms;     /* whole-transfer timeout for one attempt; <= 0: 60000 */
+    int live;           /* playlists change: short Cache-Control */
     int playlist_max_age;    /* seconds for changing playlists (half a target duration); <=0: 1 */
     int resume;              /* HEAD first; skip objects already there with the same length */
     int allow_delete;        /* DELETE removed segments (turned off by a 405/501 reply) */
@@ -109,8 +111,9 @@ void slc_upload_free(struct slc_upload **pp);
 /** Queue the file `name` (relative to localdir) for upload. Playlists (".m3u8") are read now
  * (a snapshot) and go up only after every relative URI they list has been uploaded; a newer
  * version of a playlist replaces a waiting one. Thread-safe; blocks while queue_max files wait
- * (backpressure) unless *stop. Returns 0, SLC_ELIMIT (ceilings), SLC_ENOMEM, SLC_EIO/SLC_ENOENT
- * (playlist unreadable; logged), SLC_EINTR (stopped while blocked). */
+ * (backpressure) unless *stop; a live uploader never blocks: it drops the oldest waiting
+ * segment (logged, counted in `dropped`). Returns 0, SLC_ELIMIT (ceilings), SLC_ENOMEM,
+ * SLC_EIO/SLC_ENOENT (playlist unreadable; logged), SLC_EINTR (stopped while blocked). */
 int slc_upload_add(struct slc_upload *u, const char *name);
 
 /** Queue a DELETE of `name` (a segment that left a live window) if the target allows it:

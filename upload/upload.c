@@ -153,10 +153,39 @@ static void timed_wait(struct slc_upload *u, int ms)
     pthread_cond_timedwait(&u->changed, &u->lock, &ts);
 }
 
-/* Backpressure: with queue_max files outstanding, wait (or, without a worker, work). */
+/* Live: the oldest waiting segment (or DELETE) leaves the queue. Its playlists then wait
+ * (the ordering rule holds: no remote playlist names a missing object) until the window
+ * slides past it and a newer version no longer lists it. 1 if one was dropped. */
+static int drop_oldest(struct slc_upload *u)
+{
+    for (size_t i = u->lo; i < u->nitems; i++) {
+        struct item *it = &u->items[i];
+        if (!it->is_playlist && (it->state == ST_QUEUED || it->state == ST_BACKOFF)) {
+            if (slc_log_limit_pass(&u->drop_log, "upload: queue full")) {
+                slc_log_warn("upload: queue full (%d files; target slow or down): '%s' is "
+                             "not uploaded, the live output goes on locally",
+                             u->cfg.queue_max, it->name);
+            }
+            it->state = ST_FAILED;
+            u->st.files_failed++;
+            u->st.dropped++;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Backpressure: with queue_max files outstanding, wait (or, without a worker, work). A live
+ * upload never holds up the ingest: it drops the oldest waiting segment instead. */
 static int wait_for_room(struct slc_upload *u)
 {
     while (slc_upload_pending(u) >= (size_t)u->cfg.queue_max) {
+        if (u->cfg.live) {
+            if (!drop_oldest(u)) {
+                break; /* only playlists and transfers in flight: let it grow past the mark */
+            }
+            continue;
+        }
         if (stopped(u)) {
             return SLC_EINTR;
         }

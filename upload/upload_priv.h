@@ -4,6 +4,7 @@
 #ifndef SLC_UPLOAD_PRIV_H
 #define SLC_UPLOAD_PRIV_H
 
+#include "slc_log.h"
 #include "slc_upload.h"
 
 #include <pthread.h>
@@ -55,8 +56,9 @@ struct s3_target {
 };
 
 struct slc_upload {
-    struct slc_upload_config cfg; /* strings below are owned copies */
-    char *prefix;                 /* http(s) targets: URL prefix ending in '/' */
+    struct slc_log_limit drop_log; /* live: segments dropped from a full queue */
+    struct slc_upload_config cfg;  /* strings below are owned copies */
+    char *prefix;                  /* http(s) targets: URL prefix ending in '/' */
     int is_s3;
     struct s3_target s3;
     char **headers;

@@ -2,9 +2,12 @@
 // Browser test: hls.js in headless Chromium (Debian's /usr/bin/chromium via playwright-core)
 // plays a live channel of `sluice serve --live` fed by the ffmpeg CLI over UDP for >= 30 s
 // without a stall or any hls.js error and reports its latency (hls.latency); then the encoder
-// is stopped and restarted and playback must resume.
+// is stopped and restarted and playback must resume. By default the channel is LL-HLS (what
+// `serve --live` does unless --no-low-latency): hls.js (lowLatencyMode) must load parts (byte
+// ranges of the segment being written) and play with zero hls.js errors, fatal or not. With
+// --no-low-latency the channel is standard HLS and hls.js must load whole segments.
 //
-//   SLUICE_BIN=build/sluice SLUICE_SOURCE_DIR=. node play_live.mjs [--json FILE]
+//   SLUICE_BIN=build/sluice SLUICE_SOURCE_DIR=. node play_live.mjs [--no-low-latency] [--json FILE]
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
@@ -17,6 +20,7 @@ const { chromium } = require('playwright-core');
 const bin = process.env.SLUICE_BIN;
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
+const lowLatency = !process.argv.includes('--no-low-latency');
 const procs = [];
 
 let passed = 0, failed = 0;
@@ -73,9 +77,36 @@ async function segmentsListed(url) {
 
 const median = a => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 
+// Fault: the encoder stops for 6 s and comes back with another clock; playback must resume.
+async function outage(page, port, steady, result, setEnc, enc) {
+    // fault: the encoder stops for 6 s and comes back with another clock
+    await stopProc(enc);
+    await sleep(6000);
+    const before = await page.evaluate(() => document.getElementById('video').currentTime);
+    enc = startEncoder(port, ['-output_ts_offset', '3000']);
+    setEnc(enc);
+    const tr = Date.now();
+    let resumed = null;
+    while (Date.now() - tr < 40000) {
+      await sleep(200);
+      const t = await page.evaluate(() => document.getElementById('video').currentTime);
+      if (t > before + 1.0) { resumed = (Date.now() - tr) / 1000; break; }
+    }
+    result.resume_s = resumed;
+    check(`playback resumes after the encoder restart (${resumed === null ? 'never' : resumed.toFixed(1) + ' s'})`, resumed !== null);
+    await sleep(8000);
+    const after = await page.evaluate(() => ({ t: document.getElementById('video').currentTime, errors: window.sluice.errors.slice() }));
+    check('keeps playing after the restart', after.t > before + 5, `currentTime ${after.t}, before ${before}`);
+    const fatal = after.errors.filter(e => /fatal/i.test(e) && !/fatal[=:]\s*false/i.test(e));
+    result.errors_during_outage = after.errors.slice(steady.errors.length);
+    console.log(`# hls.js errors around the outage: ${result.errors_during_outage.join(' | ') || 'none'}`);
+    check('no fatal hls.js error around the outage', fatal.length === 0, fatal.join(' | '));
+}
+
 async function main() {
   const port = await freeUdpPort();
-  const s = await startSluice(['--live', `cam=udp://127.0.0.1:${port}`, '--io-timeout', '2', '--reconnect-max', '1']);
+  const s = await startSluice(['--live', `cam=udp://127.0.0.1:${port}`, '--io-timeout', '2', '--reconnect-max', '1',
+    ...(lowLatency ? [] : ['--no-low-latency'])]);
   const playlist = `${s.base}/live/cam/stream.m3u8`;
   let enc = startEncoder(port);
   const t0 = Date.now();
@@ -97,9 +128,9 @@ async function main() {
     await page.evaluate(() => {
       const v = document.getElementById('video');
       v.muted = true;
-      window.liveLog = { waiting: 0 };
+      window.liveLog = { waiting: 0, parts: 0, frags: 0 };
+      window.sluice.hls.on('hlsFragLoaded', (ev, d) => { if (d.part) window.liveLog.parts++; else window.liveLog.frags++; });
       v.addEventListener('waiting', () => { if (v.currentTime > 0) window.liveLog.waiting++; });
-      v.play().catch(() => {});
     });
     await page.waitForFunction(() => document.getElementById('video').currentTime > 0.5, null, { timeout: 30000 });
     // steady phase: >= 30 s of playback, sampling latency and progress every second
@@ -113,7 +144,10 @@ async function main() {
       lastT = st.t;
       if (Number.isFinite(st.lat) && st.lat > 0) lat.push(st.lat);
     }
-    const steady = await page.evaluate(() => ({ errors: window.sluice.errors.slice(), waiting: window.liveLog.waiting }));
+    const steady = await page.evaluate(() => ({ errors: window.sluice.errors.slice(), waiting: window.liveLog.waiting,
+      parts: window.liveLog.parts, frags: window.liveLog.frags, ll: window.sluice.hls.config.lowLatencyMode }));
+    result.parts_loaded = steady.parts;
+    result.segments_loaded = steady.frags;
     result.latency_median_s = median(lat);
     result.latency_min_s = Math.min(...lat);
     result.latency_max_s = Math.max(...lat);
@@ -121,27 +155,13 @@ async function main() {
     check('plays 32 s of live without a stall', stuck === 0 && steady.waiting === 0, `stuck samples ${stuck}, waiting events ${steady.waiting}`);
     check('zero hls.js errors while playing', steady.errors.length === 0, steady.errors.join(' | '));
     check('latency reported', lat.length > 20);
-    // fault: the encoder stops for 6 s and comes back with another clock
-    await stopProc(enc);
-    await sleep(6000);
-    const before = await page.evaluate(() => document.getElementById('video').currentTime);
-    enc = startEncoder(port, ['-output_ts_offset', '3000']);
-    const tr = Date.now();
-    let resumed = null;
-    while (Date.now() - tr < 40000) {
-      await sleep(200);
-      const t = await page.evaluate(() => document.getElementById('video').currentTime);
-      if (t > before + 1.0) { resumed = (Date.now() - tr) / 1000; break; }
+    if (lowLatency) {
+      check('hls.js runs with lowLatencyMode: true', steady.ll === true);
+      check(`hls.js loads parts (${steady.parts} parts, ${steady.frags} whole segments)`, steady.parts > 20);
+    } else {
+      check(`hls.js loads whole segments (${steady.frags} segments, ${steady.parts} parts)`, steady.frags > 10 && steady.parts === 0);
     }
-    result.resume_s = resumed;
-    check(`playback resumes after the encoder restart (${resumed === null ? 'never' : resumed.toFixed(1) + ' s'})`, resumed !== null);
-    await sleep(8000);
-    const after = await page.evaluate(() => ({ t: document.getElementById('video').currentTime, errors: window.sluice.errors.slice() }));
-    check('keeps playing after the restart', after.t > before + 5, `currentTime ${after.t}, before ${before}`);
-    const fatal = after.errors.filter(e => /fatal/i.test(e) && !/fatal[=:]\s*false/i.test(e));
-    result.errors_during_outage = after.errors.slice(steady.errors.length);
-    console.log(`# hls.js errors around the outage: ${result.errors_during_outage.join(' | ') || 'none'}`);
-    check('no fatal hls.js error around the outage', fatal.length === 0, fatal.join(' | '));
+    await outage(page, port, steady, result, e => { enc = e; }, enc);
   } finally {
     await browser.close();
     await stopProc(enc);

@@ -38,7 +38,7 @@ static int test_lookup(void *src, const char *relpath, struct slc_object **out)
     return SLC_ENOENT;
 }
 
-static const struct slc_origin_source_ops test_ops = {"test", test_lookup, NULL, NULL};
+static const struct slc_origin_source_ops test_ops = {"test", test_lookup, NULL, NULL, NULL};
 
 /* ---- a minimal HTTP/1.1 client ---- */
 

@@ -5,7 +5,7 @@
 # playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
 # encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
 # `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
-#   live_case.sh udp|wrap|srt|rtmp|live_kill
+#   live_case.sh udp|wrap|srt|rtmp|live_kill|llhls|midgop
 set -uo pipefail
 case_name=${1:?case}
 BIN=${SLUICE_BIN:?}
@@ -115,6 +115,8 @@ case_udp() {
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
     watch_start "$BASE/live/cam/stream.m3u8" --min-discontinuities 1
     check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    check "LL-HLS by default: a reload directive far ahead is refused at once (400)" \
+        bash -c "curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 400"
     sleep 12
     encoder_stop
     sleep 7 # stall: the playlist stops growing and stays valid
@@ -156,11 +158,14 @@ case_wrap() {
 case_srt() {
     local port
     port=$(free_port SOCK_DGRAM)
-    serve_start --live "cam=srt://127.0.0.1:$port?mode=listener" --io-timeout 3
+    # standard HLS here (serve's default is LL-HLS, covered by the udp case)
+    serve_start --live "cam=srt://127.0.0.1:$port?mode=listener" --io-timeout 3 --no-low-latency
     sleep 0.5
     encoder_start "srt://127.0.0.1:$port?mode=caller" mpegts
     watch_start "$BASE/live/cam/stream.m3u8"
     check "3 segments listed within 14 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 14
+    check "standard HLS: no part tags, delivery directives ignored (no blocking)" \
+        bash -c "! curl -s '$BASE/live/cam/stream.m3u8' | grep -q '^#EXT-X-PART' && curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 200"
     sleep 6
     check_playable "$BASE/live/cam"
     encoder_stop
@@ -227,12 +232,69 @@ case_live_kill() {
     check "no stray temporary files" test -z "$(find "$out" -name '.*.tmp')"
 }
 
+# LL-HLS (--low-latency): tags and rules, part byte ranges, blocking reload (tests/live/
+# ll_check.py), played by live_watch.mjs meanwhile; with the encoder gone a blocked reload
+# answers 503 after 3 target durations.
+case_llhls() {
+    local port
+    port=$(free_port SOCK_DGRAM)
+    serve_start --live "cam=udp://127.0.0.1:$port" --io-timeout 20
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
+    watch_start "$BASE/live/cam/stream.m3u8"
+    check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    python3 "$SRC/tests/live/ll_check.py" "$BASE/live/cam" >"$WORK/ll.out" 2>&1
+    local rc=$?
+    sed 's/^/  /' "$WORK/ll.out"
+    check "ll_check: LL-HLS playlist, ranges and blocking reload" test "$rc" -eq 0
+    encoder_stop
+    python3 "$SRC/tests/live/ll_check.py" "$BASE/live/cam" --expect-503 >"$WORK/ll.out" 2>&1
+    rc=$?
+    sed 's/^/  /' "$WORK/ll.out"
+    check "ll_check: 503 when nothing arrives" test "$rc" -eq 0
+    watch_end
+    serve_stop
+}
+
 wait_segments_file() {
     for _ in $(seq 1 $(($3 * 10))); do
         [[ -f $1/stream.m3u8 && $(grep -c '^#EXTINF' "$1/stream.m3u8") -ge $2 ]] && return 0
         sleep 0.1
     done
     return 1
+}
+
+# A stream joined mid-GOP: the first 2 s of video carry no SPS (4 s GOP, file cut mid-GOP),
+# so the quick 1.2 s stream analysis finds no dimensions; the input is reopened with the full
+# window and the output still has a 640x360 video track with its audio.
+case_midgop() {
+    local port out=$WORK/out
+    port=$(free_port SOCK_DGRAM)
+    ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=640x360:rate=30 \
+        -f lavfi -i sine=frequency=440:sample_rate=48000 -t 16 \
+        -c:v libx264 -preset ultrafast -g 120 -keyint_min 120 -sc_threshold 0 -b:v 1M \
+        -c:a aac -b:a 96k -f mpegts "$WORK/gop4.ts"
+    local size skip
+    size=$(stat -c %s "$WORK/gop4.ts")
+    skip=$((size / 16 * 1 / 188)) # about 1 s in: 3 s before the next keyframe
+    dd if="$WORK/gop4.ts" of="$WORK/midgop.ts" bs=188 skip="$skip" status=none
+    "$BIN" live "udp://127.0.0.1:$port" "$out" --verbose --io-timeout 4 2>"$WORK/live.err" &
+    local live=$!
+    PIDS+=("$live")
+    sleep 0.5
+    ffmpeg -nostdin -v error -re -i "$WORK/midgop.ts" -c copy -f mpegts \
+        "udp://127.0.0.1:$port?pkt_size=1316" 2>>"$WORK/encoder.err"
+    kill -INT "$live"
+    wait "$live"
+    check "sluice live exits 0" test $? -eq 0
+    check "the quick analysis found no SPS and the input was reopened with the full window" \
+        grep -q "stream parameters incomplete" "$WORK/live.err"
+    local seg
+    seg=$(grep -v '^#' "$out/stream.m3u8" | head -1)
+    check "segments written ($seg)" test -s "$out/$seg"
+    check "the multivariant playlist knows the video (RESOLUTION, CODECS from the SPS)" \
+        bash -c "grep -q 'CODECS=\"avc1.*,mp4a.40.2\",RESOLUTION=640x360' '$out/index.m3u8'"
+    check "the output has 640x360 video and AAC audio" bash -c \
+        "ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 '$out/$seg' | tr '\n' ' ' | grep -q 'h264,640,360 aac'"
 }
 
 "case_$case_name"

@@ -10,6 +10,8 @@
 
 #include <libavutil/avutil.h>
 
+#include <time.h>
+
 static void test_name_format(void)
 {
     char out[64];
@@ -103,6 +105,55 @@ static void test_timeline_jump(void)
     SLC_CHECK_INT_EQ(tl.jumps, 1);
     av_packet_free(&v);
     av_packet_free(&a);
+}
+
+static int warn_lines;
+static void count_warn(void *opaque, enum slc_log_level level, const char *line)
+{
+    (void)opaque;
+    (void)line;
+    warn_lines += level == SLC_LOG_WARN;
+}
+
+/* Two encoders on one port: the clocks alternate, so every packet is a jump. Each is
+ * removed, but the log gets 5 lines, not one per packet. */
+static void test_timeline_jump_flood(void)
+{
+    struct slc_seg_timeline tl;
+    AVPacket *v;
+
+    slc_seg_timeline_init(&tl, 1);
+    slc_seg_timeline_track(&tl, 0, (AVRational){1, 90000}, 33);
+    slc_log_set_sink(count_warn, NULL);
+    warn_lines = 0;
+    for (int i = 0; i < 200; i++) {
+        int64_t t = (i % 2 ? 900000 * 20 : 0) + (int64_t)i * 3000;
+        v = mk(t, t, 3000, 1);
+        slc_seg_timeline_fix(&tl, 0, v);
+        av_packet_free(&v);
+    }
+    slc_log_set_sink(NULL, NULL);
+    SLC_CHECK_INT_EQ(tl.jumps, 199);
+    SLC_CHECK_INT_EQ(warn_lines, 5);
+}
+
+/* The budget refills after its window, first saying how many lines it left out. */
+static void test_log_limit_window(void)
+{
+    struct slc_log_limit l = {.burst = 2, .window_s = 1};
+    struct timespec ts = {1, 50000000};
+
+    slc_log_set_sink(count_warn, NULL);
+    warn_lines = 0;
+    SLC_CHECK_INT_EQ(slc_log_limit_pass(&l, "x"), 1);
+    SLC_CHECK_INT_EQ(slc_log_limit_pass(&l, "x"), 1);
+    SLC_CHECK_INT_EQ(slc_log_limit_pass(&l, "x"), 0);
+    SLC_CHECK_INT_EQ(slc_log_limit_pass(&l, "x"), 0);
+    SLC_CHECK_INT_EQ(warn_lines, 0);
+    nanosleep(&ts, NULL);
+    SLC_CHECK_INT_EQ(slc_log_limit_pass(&l, "x"), 1);
+    SLC_CHECK_INT_EQ(warn_lines, 1); /* "x: 2 more like it in the last 1 s" */
+    slc_log_set_sink(NULL, NULL);
 }
 
 /* Missing dts is filled from the previous packet; missing pts from dts. */
@@ -222,6 +273,8 @@ int main(void)
     SLC_RUN(test_name_check);
     SLC_RUN(test_timeline_unwrap);
     SLC_RUN(test_timeline_jump);
+    SLC_RUN(test_timeline_jump_flood);
+    SLC_RUN(test_log_limit_window);
     SLC_RUN(test_timeline_missing);
     SLC_RUN(test_interleave_cut_order);
     SLC_RUN(test_interleave_alt_audio);

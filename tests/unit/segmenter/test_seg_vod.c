@@ -56,7 +56,8 @@ static int m_finish(void *o, int complete)
     return 0;
 }
 
-static const struct slc_seg_sink_ops mem_ops = {m_begin, m_write, m_end, m_describe, m_finish};
+static const struct slc_seg_sink_ops mem_ops = {m_begin,  m_write, m_end, m_describe,
+                                                m_finish, NULL,    NULL};
 
 static char *slurp(const char *path, size_t *len)
 {

@@ -325,6 +325,52 @@ static void test_delete_after_playlist(void)
     slc_upload_free(&u);
 }
 
+static int dead_policy(const char *name, int method, int attempt, int64_t *len)
+{
+    (void)name, (void)method, (void)attempt, (void)len;
+    return 503;
+}
+
+/* A live upload to a dead target with a queue of 4: add() never blocks (the ingest goes on);
+ * the oldest waiting segments are dropped and counted, and no playlist goes up while it
+ * lists a segment that is not remote. */
+static void test_live_full_queue_drops(void)
+{
+    struct fake f = {.policy = dead_policy};
+    struct slc_upload_config c;
+    struct slc_upload *u = NULL;
+    struct slc_upload_stats st;
+    char name[32];
+
+    make_package(12);
+    slc_upload_config_init(&c);
+    c.target = "http://fake/x";
+    c.localdir = dir;
+    c.concurrency = 1;
+    c.queue_max = 4;
+    c.live = 1;
+    c.max_attempts = 1000; /* never given up on: only dropping makes room */
+    c.transport = (struct slc_upload_transport){fake_start, fake_poll, NULL, NULL, &f};
+    c.clock_ms = fake_clock;
+    c.clock_opaque = &f;
+    SLC_CHECK_INT_EQ(slc_upload_new(&u, &c), 0);
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof(name), "seg%d.ts", i);
+        SLC_CHECK_INT_EQ(slc_upload_add(u, name), 0); /* returns: no worker, no waiting */
+        slc_upload_step(u, 10);
+    }
+    SLC_CHECK_INT_EQ(slc_upload_add(u, "stream.m3u8"), 0);
+    for (int i = 0; i < 50; i++) {
+        slc_upload_step(u, 100);
+    }
+    slc_upload_stats(u, &st);
+    SLC_CHECK(st.dropped >= 8);
+    SLC_CHECK(st.pending <= 5);
+    SLC_CHECK_INT_EQ(log_index(&f, "PUT stream.m3u8 503"), -1);
+    SLC_CHECK_INT_EQ(log_index(&f, "PUT stream.m3u8 201"), -1);
+    slc_upload_free(&u);
+}
+
 static void test_headers(void)
 {
     const char *ct, *cc;
@@ -349,6 +395,7 @@ int main(int argc, char **argv)
     SLC_RUN(test_4xx_no_retry);
     SLC_RUN(test_resume);
     SLC_RUN(test_delete_after_playlist);
+    SLC_RUN(test_live_full_queue_drops);
     SLC_RUN(test_headers);
     return slc_test_summary("test_upload_queue");
 }
