@@ -79,6 +79,53 @@ static int rendition_type_ok(const char *type)
                     strcmp(type, "SUBTITLES") == 0);
 }
 
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_alnum(char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* RFC 8216 4.3.4.1: LANGUAGE is an RFC 5646 tag. Its well-formedness in short (2.1): subtags
+ * of 1 to 8 letters or digits joined by '-', the first 2 to 8 letters (a language), or "x"/"i"
+ * followed by more subtags (private use, grandfathered "i-" tags). */
+int slc_pl_language_ok(const char *tag)
+{
+    size_t len = 0, subtags = 0, first_len = 0;
+    int first_alpha = 1;
+
+    for (const char *c = tag;; c++) {
+        if (*c == '-' || *c == '\0') {
+            if (len < 1 || len > 8) {
+                return 0;
+            }
+            if (subtags++ == 0) {
+                first_len = len;
+            }
+            len = 0;
+            if (*c == '\0') {
+                break;
+            }
+            continue;
+        }
+        if (!is_alnum(*c)) {
+            return 0;
+        }
+        first_alpha &= subtags > 0 || is_alpha(*c);
+        len++;
+    }
+    if (!first_alpha) {
+        return 0;
+    }
+    if (first_len == 1) {
+        return (tag[0] == 'x' || tag[0] == 'X' || tag[0] == 'i' || tag[0] == 'I') && subtags > 1;
+    }
+    return 1;
+}
+
 int slc_pl_rendition_check(const struct slc_pl_rendition *r, char *why, size_t why_cap)
 {
     if (!rendition_type_ok(r->type) || !r->group_id || !r->name) {
@@ -89,6 +136,15 @@ int slc_pl_rendition_check(const struct slc_pl_rendition *r, char *why, size_t w
         (r->language && !slc_pl_is_quotable(r->language)) ||
         (r->uri && (!slc_pl_is_quotable(r->uri) || !r->uri[0]))) {
         slc_pl_why(why, why_cap, "rendition '%s': quoted value with '\"' or a line break", r->name);
+        return SLC_EPROTO;
+    }
+    if (r->language && !slc_pl_language_ok(r->language)) {
+        slc_pl_why(why, why_cap, "rendition '%s': LANGUAGE is not an RFC 5646 tag", r->name);
+        return SLC_EPROTO;
+    }
+    /* RFC 8216bis 4.4.6.1: CHANNELS is an AUDIO attribute; its first parameter a count. */
+    if (r->channels < 0 || (r->channels > 0 && strcmp(r->type, "AUDIO") != 0)) {
+        slc_pl_why(why, why_cap, "rendition '%s': bad CHANNELS", r->name);
         return SLC_EPROTO;
     }
     if (strcmp(r->type, "SUBTITLES") == 0 && !r->uri) {
@@ -118,6 +174,34 @@ static int audio_group_exists(const struct slc_pl_multivariant *mv, const char *
     return 0;
 }
 
+/* RFC 8216 4.3.4.1.1, rendition `i` against the earlier members of its group: one TYPE per
+ * group, a different NAME for each member, at most one DEFAULT=YES. */
+static int group_check(const struct slc_pl_multivariant *mv, size_t i, char *why, size_t why_cap)
+{
+    const struct slc_pl_rendition *r = &mv->renditions[i];
+
+    for (size_t k = 0; k < i; k++) {
+        const struct slc_pl_rendition *o = &mv->renditions[k];
+        if (strcmp(o->group_id, r->group_id) != 0) {
+            continue;
+        }
+        if (strcmp(o->type, r->type) != 0) {
+            slc_pl_why(why, why_cap, "group \"%s\" mixes %s and %s", r->group_id, o->type, r->type);
+            return SLC_EPROTO;
+        }
+        if (strcmp(o->name, r->name) == 0) {
+            slc_pl_why(why, why_cap, "group \"%s\": two renditions named '%s'", r->group_id,
+                       r->name);
+            return SLC_EPROTO;
+        }
+        if (o->is_default && r->is_default) {
+            slc_pl_why(why, why_cap, "group \"%s\": more than one DEFAULT=YES", r->group_id);
+            return SLC_EPROTO;
+        }
+    }
+    return 0;
+}
+
 int slc_pl_multi_check(const struct slc_pl_multivariant *mv, char *why, size_t why_cap)
 {
     int ret;
@@ -133,6 +217,9 @@ int slc_pl_multi_check(const struct slc_pl_multivariant *mv, char *why, size_t w
     }
     for (size_t i = 0; i < mv->nrenditions; i++) {
         ret = slc_pl_rendition_check(&mv->renditions[i], why, why_cap);
+        if (ret == 0) {
+            ret = group_check(mv, i, why, why_cap);
+        }
         if (ret < 0) {
             return ret;
         }
@@ -242,6 +329,9 @@ static int write_rendition(const struct slc_pl_rendition *r, struct slc_buf *out
     if (ret == 0) {
         ret = slc_buf_printf(out, ",NAME=\"%s\",DEFAULT=%s,AUTOSELECT=%s", r->name,
                              r->is_default ? "YES" : "NO", r->autoselect ? "YES" : "NO");
+    }
+    if (ret == 0 && r->channels > 0) {
+        ret = slc_buf_printf(out, ",CHANNELS=\"%d\"", r->channels);
     }
     if (ret == 0 && r->uri) {
         ret = slc_buf_printf(out, ",URI=\"%s\"", r->uri);

@@ -131,6 +131,23 @@ int slc_pl_parse_variant_uri(struct slc_pl_parser *p, char *line)
     return 0;
 }
 
+/* RFC 8216bis 4.4.6.1: CHANNELS is a quoted list of '/'-separated parameters, the first a
+ * decimal channel count ("2", "16/JOC"); the model keeps the count. */
+static int attr_channels(struct slc_pl_parser *p, const struct slc_pl_attr *a, int *out)
+{
+    size_t n = 0;
+    uint64_t v = 0;
+
+    while (n < a->value_len && a->value[n] != '/') {
+        n++;
+    }
+    if (!a->quoted || slc_pl_text_uint(a->value, n, 1024, &v) < 0 || v == 0) {
+        return slc_pl_parse_fail(p, SLC_EPROTO, "bad value for CHANNELS");
+    }
+    *out = (int)v;
+    return 0;
+}
+
 static int rendition_attr(struct slc_pl_parser *p, struct slc_pl_rendition *r,
                           const struct slc_pl_attr *a, int idx, int *type)
 {
@@ -160,6 +177,8 @@ static int rendition_attr(struct slc_pl_parser *p, struct slc_pl_rendition *r,
     case 6:
         ret = slc_pl_attr_enum(a, yesno, &r->autoselect);
         break;
+    case 7:
+        return attr_channels(p, a, &r->channels);
     default:
         return 0;
     }
@@ -173,8 +192,8 @@ static int rendition_attr(struct slc_pl_parser *p, struct slc_pl_rendition *r,
 static int parse_rendition(struct slc_pl_parser *p, const char *v, size_t n,
                            struct slc_pl_rendition *r, int *type)
 {
-    static const char *const names[] = {"TYPE", "GROUP-ID", "NAME",       "LANGUAGE",
-                                        "URI",  "DEFAULT",  "AUTOSELECT", NULL};
+    static const char *const names[] = {"TYPE",    "GROUP-ID",   "NAME",     "LANGUAGE", "URI",
+                                        "DEFAULT", "AUTOSELECT", "CHANNELS", NULL};
     char why[ATTR_WHY];
     struct slc_pl_attr a;
     unsigned seen = 0;

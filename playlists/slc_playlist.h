@@ -89,6 +89,7 @@ struct slc_pl_rendition {
     char *uri;      /* may be NULL */
     int is_default;
     int autoselect;
+    int channels; /* CHANNELS="N" (RFC 8216bis 4.4.6.1, AUDIO only): channel count; 0 = absent */
 };
 
 struct slc_pl_multivariant {
@@ -175,12 +176,18 @@ int slc_pl_multi_add_variant(struct slc_pl_multivariant *mv, const struct slc_pl
 /** Append a rendition (strings copied). 0, SLC_ENOMEM, SLC_ELIMIT (SLC_PL_MAX_RENDITIONS),
  * SLC_EINVAL (TYPE not AUDIO/VIDEO/SUBTITLES -- CLOSED-CAPTIONS needs INSTREAM-ID, which the
  * model lacks --, no GROUP-ID or NAME, '"' or CR/LF in a value, SUBTITLES without URI,
- * DEFAULT without AUTOSELECT). */
+ * DEFAULT without AUTOSELECT, LANGUAGE not a well-formed RFC 5646 tag, CHANNELS < 0 or on a
+ * non-AUDIO rendition). Rules across a group are checked when the playlist is written. */
 int slc_pl_multi_add_rendition(struct slc_pl_multivariant *mv, const struct slc_pl_rendition *r);
 /** Render into `out` (appended); SLC_EPROTO if a variant lacks BANDWIDTH or URI, there is no
- * variant, or an AUDIO group names no TYPE=AUDIO rendition. EXT-X-VERSION is mv->version, or
- * 1 when 0 (nothing we write needs more). On failure `out` is left as it was. */
+ * variant, an AUDIO group names no TYPE=AUDIO rendition, or a group breaks RFC 8216 4.3.4.1.1
+ * (members of different TYPEs, two with the same NAME, more than one DEFAULT=YES). EXT-X-VERSION is
+ * mv->version, or 1 when 0 (nothing we write needs more). On failure `out` is left as it was. */
 int slc_pl_multi_write(const struct slc_pl_multivariant *mv, struct slc_buf *out);
+
+/** 1 if `tag` is a well-formed RFC 5646 language tag (2.1, syntax only: subtags of 1-8
+ * letters/digits joined by '-', the first 2-8 letters, or "x-"/"i-" and more subtags). */
+int slc_pl_language_ok(const char *tag);
 
 /* ---- parser ---- */
 

@@ -60,6 +60,31 @@ if [[ $mode == --tests ]]; then
         # MPEG-2 video + MP2 audio (transcode) in TS
         make mpeg2.ts $(video 8 320x240 25) $(audio 8) -c:v mpeg2video -g 12 -c:a mp2 -f mpegts
     }
+    # Three audio tracks (alternate renditions): eng 440 Hz stereo, fra 660 Hz stereo, deu
+    # 880 Hz mono, each beeping so a listener (or a test) tells them apart; H.264 with B-frames.
+    sine() { # FREQ DURATION
+        echo "-f lavfi -i sine=frequency=$1:beep_factor=2:duration=$2:sample_rate=48000"
+    }
+    # shellcheck disable=SC2046
+    make multiaudio.mp4 $(video 20 320x240 25) $(sine 440 20) $(sine 660 20) $(sine 880 20) \
+        -map 0:v -map 1:a -map 2:a -map 3:a -c:v libx264 -preset ultrafast -bf 2 -g 50 \
+        -pix_fmt yuv420p -c:a aac -ac:a:0 2 -ac:a:1 2 -ac:a:2 1 \
+        -metadata:s:a:0 language=eng -metadata:s:a:1 language=fra -metadata:s:a:2 language=deu \
+        -f mp4
+    # The same in Matroska (no complete index: packaged whole), the third track "und" and
+    # titled; and H.264 + two Opus tracks (eng, no language tag) that need transcoding.
+    make multiaudio.mkv -i "$out/multiaudio.mp4" -map 0 -c copy -metadata:s:a:2 language=und \
+        -metadata:s:a:2 title=Commentary -f matroska
+    # shellcheck disable=SC2046
+    make multiopus.mkv $(video 12 320x240 25) $(sine 440 12) $(sine 660 12) \
+        -map 0:v -map 1:a -map 2:a -c:v libx264 -preset ultrafast -g 50 -pix_fmt yuv420p \
+        -c:a libopus -metadata:s:a:0 language=eng -f matroska
+    # A second audio track that stops after 3 of 12 s, with a language tag the container can't
+    # hold: left out with a warning (an alternate rendition needs audio in every segment).
+    # shellcheck disable=SC2046
+    make shortaudio.mp4 $(video 12 320x240 25) $(sine 440 12) $(sine 660 3) \
+        -map 0:v -map 1:a -map 2:a -c:v libx264 -preset ultrafast -g 50 -pix_fmt yuv420p \
+        -c:a aac -metadata:s:a:1 'language=not a language' -f mp4
     # An MP4 with an edit list starting mid-GOP (stream copy cut) and one whose audio starts
     # half a second after its video: edit lists and start offsets.
     if [[ ! -s $out/editlist.mp4 ]]; then

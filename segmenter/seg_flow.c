@@ -23,16 +23,57 @@ static int64_t to_out(const struct slc_seg_pipeline *p, int64_t ts)
     return ts - p->origin_90k + p->out_base_90k;
 }
 
+/* Alternate rendition k's state when this run writes it, else NULL. */
+static struct slc_seg_alt *alt_of(struct slc_seg_pipeline *p, int k)
+{
+    struct slc_seg_alt *a = &p->alt[k - 1];
+
+    return p->tr[SLC_TRACK_ALT0 + k - 1].present && a->sink.ops ? a : NULL;
+}
+
 static int describe_once(struct slc_seg_pipeline *p)
 {
     struct slc_seg_stream_desc d;
+    int ret = 0;
 
     if (p->described) {
         return 0;
     }
     p->described = 1;
-    slc_seg_describe(p, &d);
-    return p->sink.ops->describe(p->sink.opaque, &d);
+    for (int k = 1; k < SLC_SEG_AUDIO_MAX && ret == 0; k++) {
+        struct slc_seg_alt *a = alt_of(p, k);
+        if (a) {
+            slc_seg_describe_alt(p, k, &d);
+            ret = a->sink.ops->describe(a->sink.opaque, &d);
+        }
+    }
+    if (ret == 0 && slc_seg_writes_main(p)) {
+        slc_seg_describe(p, &d);
+        ret = p->sink.ops->describe(p->sink.opaque, &d);
+    }
+    return ret;
+}
+
+/* Close the open segment in every rendition written: the same sequence number, start and
+ * duration everywhere (the alternates first, so that a playlist naming them is written
+ * after theirs). */
+static int end_renditions(struct slc_seg_pipeline *p, const struct slc_seg_segment_info *info)
+{
+    struct slc_seg_segment_info one;
+    int ret = 0;
+
+    for (int k = 1; k < SLC_SEG_AUDIO_MAX && ret == 0; k++) {
+        struct slc_seg_alt *a = alt_of(p, k);
+        if (a) {
+            one = *info;
+            ret = slc_seg_tsmux_end(&a->mux, &one);
+        }
+    }
+    if (ret == 0 && slc_seg_writes_main(p)) {
+        one = *info;
+        ret = slc_seg_tsmux_end(&p->mux, &one);
+    }
+    return ret;
 }
 
 /* Close the open segment, which ends at `end_out` on the output timeline. */
@@ -49,33 +90,71 @@ static int end_segment(struct slc_seg_pipeline *p, int64_t end_out)
     info.discontinuity = p->seg_discontinuity;
     info.wallclock_ms = p->seg_wallclock_ms;
     info.duration_us = av_rescale_q(end_out - p->seg_start_90k, tb90k, AV_TIME_BASE_Q);
-    ret = slc_seg_tsmux_end(&p->mux, &info);
+    ret = end_renditions(p, &info);
     p->seg_open = 0;
     p->seq++;
     p->last_end_90k = end_out;
     return ret;
 }
 
-static int begin_segment(struct slc_seg_pipeline *p, int64_t start_out)
+/* The container's language tag of track t, NULL if none (the muxer vets it). */
+static const char *track_language(const struct slc_seg_pipeline *p, int t)
+{
+    const AVDictionaryEntry *e =
+        p->tr[t].present ? av_dict_get(p->tr[t].in->metadata, "language", NULL, 0) : NULL;
+
+    return e ? e->value : NULL;
+}
+
+static int begin_main(struct slc_seg_pipeline *p)
 {
     int ret;
 
     if (!p->muxer_open) {
         ret = slc_seg_tsmux_open(&p->mux, p->sink, p->tr[0].present ? p->tr[0].par : NULL,
-                                 p->tr[1].present ? p->tr[1].par : NULL);
+                                 p->tr[1].present ? p->tr[1].par : NULL,
+                                 track_language(p, SLC_TRACK_AUDIO));
         if (ret < 0) {
             return ret;
         }
         p->muxer_open = 1;
     }
-    ret = slc_seg_tsmux_begin(&p->mux, p->seq);
+    return slc_seg_tsmux_begin(&p->mux, p->seq);
+}
+
+/* Alternate k: an audio-only muxer of its own (one stream), begun at the main cut. */
+static int begin_alt(struct slc_seg_pipeline *p, struct slc_seg_alt *a, int k)
+{
+    int ret;
+
+    if (!a->muxer_open) {
+        ret = slc_seg_tsmux_open(&a->mux, a->sink, NULL, p->tr[SLC_TRACK_ALT0 + k - 1].par,
+                                 track_language(p, SLC_TRACK_ALT0 + k - 1));
+        if (ret < 0) {
+            return ret;
+        }
+        a->muxer_open = 1;
+    }
+    return slc_seg_tsmux_begin(&a->mux, p->seq);
+}
+
+static int begin_segment(struct slc_seg_pipeline *p, int64_t start_out)
+{
+    int ret = slc_seg_writes_main(p) ? begin_main(p) : 0;
+
+    for (int k = 1; k < SLC_SEG_AUDIO_MAX && ret == 0; k++) {
+        struct slc_seg_alt *a = alt_of(p, k);
+        ret = a ? begin_alt(p, a, k) : 0;
+    }
     p->seg_open = ret == 0;
     p->seg_start_90k = start_out;
     p->seg_discontinuity = p->pending_discontinuity;
     p->pending_discontinuity = 0;
     p->seg_wallclock_ms = av_gettime() / 1000;
     /* a fresh muxer per segment: decode times need only rise within it */
-    p->tr[0].have_dts = p->tr[1].have_dts = 0;
+    for (int t = 0; t < SLC_SEG_TRACKS; t++) {
+        p->tr[t].have_dts = 0;
+    }
     return ret;
 }
 
@@ -112,6 +191,24 @@ static int is_cut(const struct slc_seg_pipeline *p, int t, const AVPacket *pkt)
         return 1;
     }
     return pkt->dts >= p->seg_key_dts + p->target_90k - CUT_TOLERANCE_90K;
+}
+
+/* Mux a packet into its rendition: tracks 0 and 1 into the main one, an alternate audio
+ * track alone into its own; a rendition this run doesn't write gets nothing. */
+static int write_packet(struct slc_seg_pipeline *p, int t, AVPacket *pkt)
+{
+    struct slc_seg_alt *a = t >= SLC_TRACK_ALT0 ? alt_of(p, t - SLC_TRACK_ALT0 + 1) : NULL;
+
+    if (a) {
+        pkt->stream_index = 0;
+        return slc_seg_tsmux_write(&a->mux, pkt);
+    }
+    if (t < SLC_TRACK_ALT0 && slc_seg_writes_main(p)) {
+        pkt->stream_index = t;
+        return slc_seg_tsmux_write(&p->mux, pkt);
+    }
+    av_packet_unref(pkt);
+    return 0;
 }
 
 /* Map a packet leaving the interleaver onto the output timeline, cut if due, and mux it. */
@@ -168,8 +265,7 @@ static int mux_one(struct slc_seg_pipeline *p, int t, AVPacket *pkt)
         p->seg_key_dts = pkt->dts;
     }
     report_progress(p, pkt->pts);
-    pkt->stream_index = t;
-    return slc_seg_tsmux_write(&p->mux, pkt);
+    return write_packet(p, t, pkt);
 }
 
 static int drain_interleaver(struct slc_seg_pipeline *p, int drain)
@@ -265,16 +361,30 @@ static int drain_transcoder(struct slc_seg_pipeline *p, int t, AVPacket *pkt)
     return ret == SLC_EAGAIN || ret == SLC_EOF ? 0 : ret;
 }
 
+/* The track reading input stream `index`, or -1 when this run doesn't use it. */
+static int track_of(const struct slc_seg_pipeline *p, int index)
+{
+    for (int t = 0; t < SLC_SEG_TRACKS; t++) {
+        if (p->tr[t].present && p->tr[t].in_index == index) {
+            return t;
+        }
+    }
+    return -1;
+}
+
 int slc_seg_flow_ingest(struct slc_seg_pipeline *p, AVPacket *pkt)
 {
-    int t = pkt->stream_index == p->tr[SLC_TRACK_VIDEO].in_index && p->tr[0].present
-                ? SLC_TRACK_VIDEO
-                : SLC_TRACK_AUDIO;
-    struct slc_seg_track *tr = &p->tr[t];
+    int t = track_of(p, pkt->stream_index);
+    struct slc_seg_track *tr;
     int ret;
 
+    if (t < 0) {
+        av_packet_unref(pkt); /* an alternate audio track this run doesn't produce */
+        return 0;
+    }
+    tr = &p->tr[t];
     if (slc_seg_timeline_fix(&p->tl, t, pkt) < 0 ||
-        (t == SLC_TRACK_AUDIO && (pkt->flags & AV_PKT_FLAG_DISCARD))) {
+        (t != SLC_TRACK_VIDEO && (pkt->flags & AV_PKT_FLAG_DISCARD))) {
         /* no usable timestamp, or outside the edit list (encoder priming): not played */
         p->dropped++;
         av_packet_unref(pkt);
@@ -299,7 +409,7 @@ int slc_seg_flow_flush(struct slc_seg_pipeline *p)
     AVPacket *pkt = av_packet_alloc();
     int ret = pkt ? 0 : SLC_ENOMEM;
 
-    for (int t = 0; t < 2 && ret == 0; t++) {
+    for (int t = 0; t < SLC_SEG_TRACKS && ret == 0; t++) {
         if (p->tr[t].tc) {
             ret = slc_transcoder_send(p->tr[t].tc, NULL);
             if (ret == 0) {

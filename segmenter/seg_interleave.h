@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Orders packets of the video and audio tracks for the muxer. Each track's packets stay in
- * decode order; across tracks, the packet with the smallest key goes first. A video packet's
- * key is its dts, a video keyframe's its pts, an audio frame's its end (pts + duration): so
- * an audio frame that ends by a cut point is written before the keyframe that opens the next
+/* Orders packets of the video and audio tracks for the muxer (track 0 is video, the others
+ * audio: the main audio and alternate audio renditions, all cut by the same rule). Each track's
+ * packets stay in decode order; across tracks, the packet with the smallest key goes first. A video
+ * packet's key is its dts, a video keyframe's its pts, an audio frame's its end (pts + duration):
+ * so an audio frame that ends by a cut point is written before the keyframe that opens the next
  * segment, and the frame that straddles it opens the new segment with the keyframe (audio is
  * cut at the video cut, never re-timed, and every segment's audio starts at or just before
  * its video, so a player joining there finds no hole). Bounded: past SLC_IL_MAX_PACKETS queued, or
@@ -15,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SLC_IL_TRACKS 2
+#define SLC_IL_TRACKS 9 /* video, main audio, alternate audio tracks */
 #define SLC_IL_MAX_PACKETS 4096
 #define SLC_IL_MAX_SPAN_90K (10 * 90000)
 

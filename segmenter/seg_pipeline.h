@@ -11,9 +11,13 @@
 #include "slc_segmenter.h"
 #include "slc_transcode.h"
 
-/* Track 0 is video, track 1 audio (either may be absent). */
+/* Track 0 is video, track 1 the main audio (either may be absent): together the main
+ * rendition. Tracks SLC_TRACK_ALT0 + k - 1 are the extra audio tracks, alternate rendition k
+ * (audio-only TS in audio_<k>/), cut where the main rendition is cut. */
 #define SLC_TRACK_VIDEO 0
 #define SLC_TRACK_AUDIO 1
+#define SLC_TRACK_ALT0 2
+#define SLC_SEG_TRACKS (SLC_TRACK_ALT0 + SLC_SEG_AUDIO_MAX - 1)
 
 /* Where the first segment starts on the output timeline (90 kHz): above the mux delay, the
  * same for every run of the same input, so output timestamps are deterministic. */
@@ -32,6 +36,16 @@ struct slc_seg_track {
     int have_dts;
 };
 
+_Static_assert(SLC_SEG_TRACKS <= SLC_IL_TRACKS && SLC_SEG_TRACKS <= SLC_TL_TRACKS,
+               "every track needs an interleaver queue and a clock");
+
+/* The muxer of one alternate audio rendition and where its segments go. */
+struct slc_seg_alt {
+    struct slc_seg_tsmux mux;
+    struct slc_seg_sink sink; /* ops NULL: this rendition is not written in this run */
+    int muxer_open;
+};
+
 struct slc_seg_pipeline {
     const struct slc_seg_config *cfg;
     struct slc_seg_source src;
@@ -39,8 +53,12 @@ struct slc_seg_pipeline {
     struct slc_seg_interleaver il;
     struct slc_seg_tsmux mux;
     struct slc_seg_sink sink;
-    struct slc_seg_track tr[2];
-    int ref; /* track that decides cuts: video if present */
+    struct slc_seg_track tr[SLC_SEG_TRACKS];
+    struct slc_seg_alt alt[SLC_SEG_AUDIO_MAX - 1]; /* alt[k - 1]: rendition k */
+    int all_renditions; /* set up every audio track (a whole-file run, planning) */
+    int rendition;      /* otherwise the one rendition run: 0 main (video + main audio),
+                           k >= 1 alternate k alone (the reference track read, not muxed) */
+    int ref;            /* track that decides cuts: video if present */
     int64_t target_90k;
     int have_origin;
     int64_t origin_90k; /* input-timeline pts of the first segment's start */
@@ -102,7 +120,16 @@ int slc_seg_check_config(const struct slc_seg_config *c);
  * tr[].par. With cfg->copy_only, a track that can't be copied is an error naming its codec. */
 int slc_seg_tracks_setup(struct slc_seg_pipeline *p);
 
-/** Fill the stream description (CODECS, resolution, frame rate) from the muxer's inputs. */
+/** Fill the stream description (CODECS, resolution, frame rate, audio renditions) from the
+ * muxer's inputs. */
 void slc_seg_describe(const struct slc_seg_pipeline *p, struct slc_seg_stream_desc *d);
+/** The description of alternate rendition k (>= 1): its audio codec alone. */
+void slc_seg_describe_alt(const struct slc_seg_pipeline *p, int k, struct slc_seg_stream_desc *d);
+
+/** Whether the main rendition (video + main audio) is muxed in this run. */
+static inline int slc_seg_writes_main(const struct slc_seg_pipeline *p)
+{
+    return p->all_renditions || p->rendition == 0;
+}
 
 #endif

@@ -53,7 +53,7 @@ int slc_seg_session_open(struct slc_seg_pipeline *p, const char *input)
 int slc_seg_session_setup(struct slc_seg_pipeline *p)
 {
     const struct slc_seg_config *c = p->cfg;
-    int active[2], ret;
+    int active[SLC_IL_TRACKS] = {0}, ret;
 
     memset(p->tr, 0, sizeof(p->tr));
     p->have_origin = 0;
@@ -66,14 +66,13 @@ int slc_seg_session_setup(struct slc_seg_pipeline *p)
     p->target_90k = (int64_t)llround(c->target_duration * 90000.0);
     p->duration_us = slc_seg_source_duration_us(&p->src);
     slc_seg_timeline_init(&p->tl, !!(p->src.fmt->iformat->flags & AVFMT_TS_DISCONT));
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < SLC_SEG_TRACKS; t++) {
         p->tr[t].end_90k = INT64_MIN;
         if (p->tr[t].present) {
             slc_seg_timeline_track(&p->tl, t, p->tr[t].in->time_base, p->tr[t].in->pts_wrap_bits);
         }
+        active[t] = p->tr[t].present;
     }
-    active[0] = p->tr[0].present;
-    active[1] = p->tr[1].present;
     slc_seg_il_init(&p->il, active);
     return 0;
 }
@@ -126,13 +125,19 @@ int slc_seg_session_run(struct slc_seg_pipeline *p)
 
 void slc_seg_session_teardown(struct slc_seg_pipeline *p)
 {
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < SLC_SEG_TRACKS; t++) {
         slc_transcoder_free(&p->tr[t].tc);
     }
     slc_seg_il_deinit(&p->il);
     if (p->muxer_open) {
         slc_seg_tsmux_close(&p->mux);
         p->muxer_open = 0;
+    }
+    for (int k = 0; k < SLC_SEG_AUDIO_MAX - 1; k++) {
+        if (p->alt[k].muxer_open) {
+            slc_seg_tsmux_close(&p->alt[k].mux);
+            p->alt[k].muxer_open = 0;
+        }
     }
 }
 

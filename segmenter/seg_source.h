@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The pipeline's source: a libavformat demuxer opened with the input-safety rules
  * (allowed formats and protocols, interrupt callback, I/O deadline, capped probing),
- * with one video and one audio stream selected. Internal to segmenter/. */
+ * with one video, one main audio and any extra audio streams selected. Internal. */
 #ifndef SLC_SEG_SOURCE_H
 #define SLC_SEG_SOURCE_H
 
@@ -16,12 +16,14 @@
 
 struct slc_seg_source {
     AVFormatContext *fmt;
-    AVIOContext *pb;             /* our own I/O for regular files and live udp:// (NULL:
-                                  * libavformat's protocols) */
-    struct slc_seg_udp *udp;     /* the udp:// reader behind pb, or NULL */
-    int fd;                      /* the regular file behind pb, or -1 */
-    int video;                   /* selected stream index or -1 */
-    int audio;                   /* selected stream index or -1 */
+    AVIOContext *pb;                /* our own I/O for regular files and live udp:// (NULL:
+                                     * libavformat's protocols) */
+    struct slc_seg_udp *udp;        /* the udp:// reader behind pb, or NULL */
+    int fd;                         /* the regular file behind pb, or -1 */
+    int video;                      /* selected stream index or -1 */
+    int audio;                      /* selected stream index or -1 */
+    int alt[SLC_SEG_AUDIO_MAX - 1]; /* the other audio streams, in file order */
+    int nalt;
     volatile sig_atomic_t *stop; /* external stop request, may be NULL */
     int64_t io_deadline_us;      /* av_gettime_relative() deadline for one blocking read */
     int64_t io_timeout_us;       /* how long one blocking read may take */
@@ -43,6 +45,9 @@ int slc_seg_source_open(struct slc_seg_source *src, const char *input,
  * a negative slc_err for a fatal read error. Corrupt data the demuxer can resync past is
  * logged as a warning and skipped. */
 int slc_seg_source_read(struct slc_seg_source *src, AVPacket *pkt);
+
+/** 1 if stream `index` is one the source reads (video, main or alternate audio). */
+int slc_seg_source_selected(const struct slc_seg_source *src, int index);
 
 /** Duration of the input in microseconds, 0 if unknown. */
 int64_t slc_seg_source_duration_us(const struct slc_seg_source *src);

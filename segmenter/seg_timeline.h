@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#define SLC_TL_TRACKS 2
+#define SLC_TL_TRACKS 9 /* as the interleaver: video, main and alternate audio */
 
 struct slc_seg_track_clock {
     AVRational tb;

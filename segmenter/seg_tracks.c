@@ -5,6 +5,8 @@
 #include "slc_err.h"
 #include "slc_log.h"
 
+#include <string.h>
+
 static int setup_track(struct slc_seg_pipeline *p, struct slc_seg_track *t)
 {
     const AVCodecParameters *par = t->in->codecpar;
@@ -35,22 +37,58 @@ static int setup_track(struct slc_seg_pipeline *p, struct slc_seg_track *t)
     return 0;
 }
 
+/* The input stream behind track `i` in this run, or -1: the main audio is set up unless
+ * only an alternate is produced (it is then still read when it decides the cuts, i.e. with
+ * no video), alternate k only when it is produced. */
+static int track_input(const struct slc_seg_pipeline *p, int i)
+{
+    const struct slc_seg_source *src = &p->src;
+    int k = i - SLC_TRACK_ALT0 + 1;
+
+    if (i == SLC_TRACK_VIDEO) {
+        return src->video;
+    }
+    if (i == SLC_TRACK_AUDIO) {
+        return slc_seg_writes_main(p) || src->video < 0 ? src->audio : -1;
+    }
+    if (k > src->nalt || (!p->all_renditions && p->rendition != k)) {
+        return -1;
+    }
+    return src->alt[k - 1];
+}
+
+/* An alternate audio track that can't be set up is left out with a warning (the main
+ * rendition still plays); --copy-only's refusal stays an error, as for any other track. */
+static int setup_alt(struct slc_seg_pipeline *p, struct slc_seg_track *t, int i)
+{
+    int ret = setup_track(p, t);
+
+    if (ret < 0 && !p->cfg->copy_only && ret != SLC_ENOMEM && ret != SLC_EINTR) {
+        slc_log_warn("segmenter: audio track %d (stream %d, %s) left out: %s",
+                     i - SLC_TRACK_ALT0 + 2, t->in_index,
+                     avcodec_get_name(t->in->codecpar->codec_id), slc_strerror(ret));
+        slc_transcoder_free(&t->tc);
+        memset(t, 0, sizeof(*t));
+        return 0;
+    }
+    return ret;
+}
+
 int slc_seg_tracks_setup(struct slc_seg_pipeline *p)
 {
-    const int idx[2] = {p->src.video, p->src.audio};
-
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < SLC_SEG_TRACKS; i++) {
         struct slc_seg_track *t = &p->tr[i];
+        int idx = track_input(p, i);
         AVRational fr;
         int ret;
 
-        if (idx[i] < 0) {
+        if (idx < 0) {
             continue;
         }
         t->present = 1;
-        t->in_index = idx[i];
-        t->in = p->src.fmt->streams[idx[i]];
-        ret = setup_track(p, t);
+        t->in_index = idx;
+        t->in = p->src.fmt->streams[idx];
+        ret = i >= SLC_TRACK_ALT0 ? setup_alt(p, t, i) : setup_track(p, t);
         if (ret < 0) {
             return ret;
         }

@@ -12,6 +12,7 @@
 struct slc_seg_tsmux {
     AVFormatContext *oc; /* the open segment's muxer */
     AVCodecParameters *vpar, *apar;
+    char alang[4]; /* ISO 639-2 code of the audio stream, "" = none */
     struct slc_seg_sink sink;
     size_t chunk;       /* AVIO buffer: bytes per sink write */
     uint64_t seg_bytes; /* bytes written into the open segment */
@@ -23,10 +24,13 @@ struct slc_seg_tsmux {
 #define SLC_TSMUX_DELAY_US 700000
 
 /** Create the muxer with stream 0 = video (`vpar`, may be NULL) and stream 1 = audio
- * (`apar`, may be NULL; at least one present). Stream time bases are 1/90000.
- * Returns 0 or a negative slc_err. */
+ * (`apar`, may be NULL; at least one present). Stream time bases are 1/90000. `alang` (may
+ * be NULL) is the audio's language as the container tagged it: a three-letter ISO 639-2
+ * code other than "und" goes into the PMT (ISO_639_language_descriptor), anything else is
+ * left out. Returns 0 or a negative slc_err. */
 int slc_seg_tsmux_open(struct slc_seg_tsmux *m, struct slc_seg_sink sink,
-                       const AVCodecParameters *vpar, const AVCodecParameters *apar);
+                       const AVCodecParameters *vpar, const AVCodecParameters *apar,
+                       const char *alang);
 
 /** Start segment `seq` in the sink (PAT/PMT are written before its first packet). */
 int slc_seg_tsmux_begin(struct slc_seg_tsmux *m, uint64_t seq);

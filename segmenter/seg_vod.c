@@ -210,7 +210,10 @@ static int build_plan(struct slc_seg_pipeline *p, struct slc_seg_plan *plan)
 {
     int ret;
 
-    plan->transcode = p->tr[0].tc || p->tr[1].tc;
+    plan->transcode = 0;
+    for (int t = 0; t < SLC_SEG_TRACKS; t++) {
+        plan->transcode |= p->tr[t].tc != NULL;
+    }
     if (plan->transcode || !index_complete(p->tr[p->ref].in)) {
         return 0;
     }
@@ -239,6 +242,7 @@ int slc_seg_vod_file_open(const struct slc_seg_config *c, const char *input,
     h->cfg = *c;
     h->p->cfg = &h->cfg;
     h->p->out_base_90k = SLC_OUT_OFFSET_90K;
+    h->p->all_renditions = 1; /* the plan describes every audio track, as the whole run */
     ret = slc_seg_session_open(h->p, input);
     if (ret == 0) {
         ret = build_plan(h->p, &h->plan);
@@ -287,8 +291,10 @@ void slc_seg_vod_file_free(struct slc_seg_vod_file **pp)
     *pp = NULL;
 }
 
-/* Reset the per-run state of the handle's pipeline, keeping its open demuxer. */
-static void reset_run(struct slc_seg_vod_file *h, const struct slc_seg_sink *sink, uint64_t index)
+/* Reset the per-run state of the handle's pipeline, keeping its open demuxer: rendition 0
+ * writes the main rendition into `sink`, k >= 1 alternate audio rendition k alone. */
+static void reset_run(struct slc_seg_vod_file *h, const struct slc_seg_sink *sink, int rendition,
+                      uint64_t index)
 {
     struct slc_seg_pipeline *p = h->p;
     struct slc_seg_source src = p->src;
@@ -296,7 +302,12 @@ static void reset_run(struct slc_seg_vod_file *h, const struct slc_seg_sink *sin
     memset(p, 0, sizeof(*p));
     p->src = src;
     p->cfg = &h->cfg;
-    p->sink = *sink;
+    p->rendition = rendition;
+    if (rendition == 0) {
+        p->sink = *sink;
+    } else {
+        p->alt[rendition - 1].sink = *sink;
+    }
     p->seq = index;
     p->out_base_90k = SLC_OUT_OFFSET_90K;
 }
@@ -345,22 +356,44 @@ static int produce(struct slc_seg_pipeline *p, const struct slc_seg_plan *plan, 
     return ret;
 }
 
+int slc_seg_plan_has_rendition(const struct slc_seg_plan *plan, int rendition)
+{
+    if (rendition == 0) {
+        return 1;
+    }
+    for (int i = 0; i < plan->desc.naudio; i++) {
+        if (plan->desc.audio[i].rendition == rendition) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int slc_seg_vod_file_run_one(struct slc_seg_vod_file *h, uint64_t index,
                              const struct slc_seg_sink *sink)
+{
+    return slc_seg_vod_file_run_rendition(h, 0, index, sink);
+}
+
+int slc_seg_vod_file_run_rendition(struct slc_seg_vod_file *h, int rendition, uint64_t index,
+                                   const struct slc_seg_sink *sink)
 {
     struct slc_seg_pipeline *p = h->p;
     int ret;
 
-    if (!h->plan.exact || index >= h->plan.n) {
+    if (!h->plan.exact || index >= h->plan.n || !slc_seg_plan_has_rendition(&h->plan, rendition)) {
         return h->plan.exact ? SLC_ENOENT : SLC_EUNSUPPORTED;
     }
-    reset_run(h, sink, index);
+    reset_run(h, sink, rendition, index);
     ret = slc_seg_session_setup(p);
+    if (ret == 0 && rendition > 0 && !p->tr[SLC_TRACK_ALT0 + rendition - 1].present) {
+        ret = SLC_ENOENT; /* the file changed under the plan */
+    }
     if (ret == 0) {
         ret = produce(p, &h->plan, index);
     }
     {
-        int fret = p->sink.ops->finish(p->sink.opaque, ret == 0);
+        int fret = sink->ops->finish(sink->opaque, ret == 0);
         ret = ret < 0 ? ret : fret;
     }
     slc_seg_session_teardown(p);
@@ -393,10 +426,17 @@ int slc_seg_run_one(const struct slc_seg_config *c, const char *input,
                     const struct slc_seg_plan *plan, uint64_t index,
                     const struct slc_seg_sink *sink)
 {
+    return slc_seg_run_one_rendition(c, input, plan, 0, index, sink);
+}
+
+int slc_seg_run_one_rendition(const struct slc_seg_config *c, const char *input,
+                              const struct slc_seg_plan *plan, int rendition, uint64_t index,
+                              const struct slc_seg_sink *sink)
+{
     struct slc_seg_vod_file *h = NULL;
     int ret;
 
-    if (!plan->exact || index >= plan->n) {
+    if (!plan->exact || index >= plan->n || !slc_seg_plan_has_rendition(plan, rendition)) {
         return plan->exact ? SLC_ENOENT : SLC_EUNSUPPORTED;
     }
     h = calloc(1, sizeof(*h));
@@ -409,7 +449,7 @@ int slc_seg_run_one(const struct slc_seg_config *c, const char *input,
     ret = slc_seg_source_open(&h->p->src, input, c);
     if (ret == 0) {
         h->plan = *plan; /* borrowed: not freed below */
-        ret = slc_seg_vod_file_run_one(h, index, sink);
+        ret = slc_seg_vod_file_run_rendition(h, rendition, index, sink);
         memset(&h->plan, 0, sizeof(h->plan));
     }
     slc_seg_vod_file_free(&h);

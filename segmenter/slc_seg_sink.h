@@ -17,12 +17,29 @@ struct slc_seg_segment_info {
     int64_t wallclock_ms; /* wall clock when the segment's first packet was muxed */
 };
 
+/* Audio renditions of one input: the main one (muxed with the video) and up to
+ * SLC_SEG_AUDIO_MAX - 1 alternates, each an audio-only rendition in its own folder. */
+#define SLC_SEG_AUDIO_MAX 8
+
+/** One audio track as an EXT-X-MEDIA entry (slc_seg_renditions.h writes them). */
+struct slc_seg_audio_desc {
+    int rendition;     /* 0: muxed into the main stream (no URI); k >= 1: audio_<k>/ */
+    char codec[32];    /* RFC 6381 name, "" if unknown */
+    char language[36]; /* RFC 5646 tag, "" if unknown */
+    char name[64];     /* NAME, unique among the file's audio tracks */
+    int channels;      /* 0 if unknown */
+};
+
 /** What the multivariant playlist says about the stream. */
 struct slc_seg_stream_desc {
-    char codecs[128]; /* RFC 6381 list, "" if unknown */
+    char codecs[128]; /* RFC 6381 list, "" if unknown (with alternates: every audio codec) */
     int width, height;
     double frame_rate;
     int has_video, has_audio;
+    /* With naudio >= 2 the multivariant lists every audio track in one EXT-X-MEDIA group;
+     * with one or none it has no EXT-X-MEDIA (the audio is simply muxed in). */
+    struct slc_seg_audio_desc audio[SLC_SEG_AUDIO_MAX];
+    int naudio;
 };
 
 struct slc_seg_sink_ops {

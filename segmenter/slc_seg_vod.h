@@ -46,6 +46,18 @@ int slc_seg_run_one(const struct slc_seg_config *c, const char *input,
                     const struct slc_seg_plan *plan, uint64_t index,
                     const struct slc_seg_sink *sink);
 
+/** As slc_seg_run_one for rendition `rendition` of the plan: 0 the main one (video and main
+ * audio), k >= 1 alternate audio rendition k (plan->desc.audio lists them), whose segment
+ * `index` equals audio_<k>/ segment `index` of the whole-file run: the same cut, the audio
+ * frames between it and the next, the same timestamps. SLC_ENOENT for a rendition the plan
+ * doesn't have. */
+int slc_seg_run_one_rendition(const struct slc_seg_config *c, const char *input,
+                              const struct slc_seg_plan *plan, int rendition, uint64_t index,
+                              const struct slc_seg_sink *sink);
+
+/** 1 if the plan has rendition `rendition` (0 always; k >= 1 when alternate k exists). */
+int slc_seg_plan_has_rendition(const struct slc_seg_plan *plan, int rendition);
+
 /** A file opened for just-in-time segmenting: its demuxer stays open and its plan built, so a
  * segment request costs a seek plus the segment's own reading and muxing. One run at a time
  * per handle (not thread-safe): keep a small pool of handles per file for concurrency. */
@@ -62,6 +74,9 @@ const struct slc_seg_plan *slc_seg_vod_file_plan(const struct slc_seg_vod_file *
  * exact, SLC_ENOENT for an index past the end. */
 int slc_seg_vod_file_run_one(struct slc_seg_vod_file *h, uint64_t index,
                              const struct slc_seg_sink *sink);
+/** As slc_seg_run_one_rendition, on the handle's open demuxer. */
+int slc_seg_vod_file_run_rendition(struct slc_seg_vod_file *h, int rendition, uint64_t index,
+                                   const struct slc_seg_sink *sink);
 void slc_seg_vod_file_free(struct slc_seg_vod_file **pp);
 
 /* What one sample of the open demuxer's index costs in memory: libavformat's index entry

@@ -35,6 +35,9 @@ struct slc_store_disk_config {
     int target_duration;          /* EVENT: fixed up front (RFC 8216 6.2.1); VOD: ignored */
     slc_store_file_fn on_file;    /* optional: segments, playlists and removals as they land */
     void *on_file_opaque;
+    const char *notify_prefix; /* prepended to the names on_file gets (an alternate
+                                  rendition's folder, "audio_1/"); NULL = none */
+    int media_only;            /* write no multivariant playlist (an alternate rendition) */
 };
 
 /** Create the store, making `outdir` if needed. *pp gets the store (slc_store_disk_free).
@@ -44,6 +47,11 @@ void slc_store_disk_free(struct slc_store_disk **pp);
 
 /** The sink that writes into this store (valid while the store lives). */
 struct slc_seg_sink slc_store_disk_sink(struct slc_store_disk *s);
+
+/** Alternate renditions' figures for the multivariant playlist (called before finish):
+ * RFC 8216 4.3.4.2, BANDWIDTH is the largest sum over the renditions a player may combine,
+ * here the main variant (which carries the default audio) plus the largest alternate. */
+void slc_store_disk_add_alternate(struct slc_store_disk *s, uint64_t peak_bps, uint64_t avg_bps);
 
 /** Figures of what was written: segments, bytes, peak and average bitrate (bits/s). */
 void slc_store_disk_stats(const struct slc_store_disk *s, uint64_t *segments, uint64_t *bytes,

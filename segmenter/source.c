@@ -280,6 +280,85 @@ static int open_demuxer(struct slc_seg_source *src, const char *input,
     return 0;
 }
 
+int slc_seg_source_selected(const struct slc_seg_source *src, int index)
+{
+    if (index < 0) {
+        return 0;
+    }
+    if (index == src->video || index == src->audio) {
+        return 1;
+    }
+    for (int k = 0; k < src->nalt; k++) {
+        if (src->alt[k] == index) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Start and end of a stream in seconds from its header, 0 if unknown. */
+static int stream_span(const AVStream *st, double *start, double *end)
+{
+    if (st->start_time == AV_NOPTS_VALUE || st->duration == AV_NOPTS_VALUE || st->duration <= 0) {
+        return 0;
+    }
+    *start = (double)st->start_time * av_q2d(st->time_base);
+    *end = *start + (double)st->duration * av_q2d(st->time_base);
+    return 1;
+}
+
+/* An alternate audio rendition has a segment for every main segment, cut at the same times:
+ * a track that starts later or ends earlier than the main one (by more than
+ * ALT_SPAN_SLACK_S, so by more than a short last segment could absorb) would leave segments
+ * without a single frame, which players can't take. Such a track is left out (said once);
+ * with a span the header doesn't give, the track is kept. */
+#define ALT_SPAN_SLACK_S 0.25
+
+static int alt_covers_main(const AVFormatContext *fmt, int ref, const AVStream *st)
+{
+    double rs, re, as, ae;
+
+    if (!stream_span(fmt->streams[ref], &rs, &re) || !stream_span(st, &as, &ae)) {
+        return 1;
+    }
+    return as <= rs + ALT_SPAN_SLACK_S && ae >= re - ALT_SPAN_SLACK_S;
+}
+
+/* Every other audio stream becomes an alternate rendition, in file order (the order a
+ * player lists them in), up to SLC_SEG_AUDIO_MAX tracks in all. Streams without a known
+ * codec are left out: nothing could copy or decode them. */
+static void select_alt_audio(struct slc_seg_source *src, const char *input)
+{
+    AVFormatContext *fmt = src->fmt;
+    int ref = src->video >= 0 ? src->video : src->audio;
+    int skipped = 0;
+
+    src->nalt = 0;
+    for (unsigned i = 0; src->audio >= 0 && i < fmt->nb_streams; i++) {
+        const AVStream *st = fmt->streams[i];
+        if ((int)i == src->audio || st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
+            st->codecpar->codec_id == AV_CODEC_ID_NONE) {
+            continue;
+        }
+        if (!alt_covers_main(fmt, ref, st)) {
+            slc_log_warn("segmenter: audio stream %u of '%s' left out: it does not cover the "
+                         "main track's time span (alternate renditions need a frame in every "
+                         "segment)",
+                         i, input);
+            continue;
+        }
+        if (src->nalt == SLC_SEG_AUDIO_MAX - 1) {
+            skipped++;
+            continue;
+        }
+        src->alt[src->nalt++] = (int)i;
+    }
+    if (skipped) {
+        slc_log_warn("segmenter: '%s' has more than %d audio tracks; %d left out", input,
+                     SLC_SEG_AUDIO_MAX, skipped);
+    }
+}
+
 static int read_stream_info(struct slc_seg_source *src, const char *input)
 {
     int ret;
@@ -309,7 +388,7 @@ static int streams_complete(const struct slc_seg_source *src)
     return 1;
 }
 
-static int select_streams(struct slc_seg_source *src, const char *input)
+static int select_streams(struct slc_seg_source *src, const char *input, int live)
 {
     AVFormatContext *fmt = src->fmt;
 
@@ -322,8 +401,11 @@ static int select_streams(struct slc_seg_source *src, const char *input)
         slc_log_error("segmenter: no audio or video stream in '%s'", input);
         return SLC_EFORMAT;
     }
+    if (!live) {
+        select_alt_audio(src, input); /* live runs carry one audio track (not yet more) */
+    }
     for (unsigned i = 0; i < fmt->nb_streams; i++) {
-        if ((int)i != src->video && (int)i != src->audio) {
+        if (!slc_seg_source_selected(src, (int)i)) {
             fmt->streams[i]->discard = AVDISCARD_ALL;
         }
     }
@@ -366,7 +448,7 @@ int slc_seg_source_open(struct slc_seg_source *src, const char *input,
         }
     }
     if (ret == 0) {
-        ret = select_streams(src, input);
+        ret = select_streams(src, input, c->live);
     }
     if (ret < 0) {
         slc_seg_source_close(src);
@@ -408,7 +490,7 @@ int slc_seg_source_read(struct slc_seg_source *src, AVPacket *pkt)
             }
             continue;
         }
-        if (pkt->stream_index == src->video || pkt->stream_index == src->audio) {
+        if (slc_seg_source_selected(src, pkt->stream_index)) {
             if ((pkt->flags & AV_PKT_FLAG_CORRUPT) && src->corrupt++ == 0) {
                 slc_log_warn("segmenter: corrupt data in '%s' at %.3f s; passed on as it is",
                              src->name,

@@ -5,6 +5,7 @@
 #include "slc_err.h"
 #include "slc_file.h"
 #include "slc_log.h"
+#include "slc_seg_renditions.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,9 @@ struct slc_store_disk {
     char *outdir;
     char *tmpl;
     char *base_url;
+    char *notify_prefix;
+    int media_only;
+    uint64_t alt_peak_bps, alt_avg_bps; /* the largest alternate rendition's */
     enum slc_pl_type type;
     slc_store_file_fn on_file;
     void *on_file_opaque;
@@ -95,6 +99,10 @@ int slc_store_disk_new(struct slc_store_disk **pp, const struct slc_store_disk_c
         ret = dup_opt(&s->base_url, cfg->base_url);
     }
     if (ret == 0) {
+        ret = dup_opt(&s->notify_prefix, cfg->notify_prefix);
+    }
+    s->media_only = cfg->media_only;
+    if (ret == 0) {
         ret = slc_file_mkdirs(cfg->outdir);
         /* a missing parent is an output problem here, not a missing input */
         ret = ret == SLC_ENOENT ? SLC_EIO : ret;
@@ -130,6 +138,7 @@ void slc_store_disk_free(struct slc_store_disk **pp)
     free(s->outdir);
     free(s->tmpl);
     free(s->base_url);
+    free(s->notify_prefix);
     free(s);
     *pp = NULL;
 }
@@ -137,7 +146,18 @@ void slc_store_disk_free(struct slc_store_disk **pp)
 /* Tell the optional listener (an uploader) that `name` reached its final state. */
 static int notify(struct slc_store_disk *s, const char *name, enum slc_store_file_event ev)
 {
-    return s->on_file ? s->on_file(s->on_file_opaque, name, ev) : 0;
+    char full[PATH_CAP];
+
+    if (!s->on_file) {
+        return 0;
+    }
+    if (!s->notify_prefix) {
+        return s->on_file(s->on_file_opaque, name, ev);
+    }
+    if (snprintf(full, sizeof(full), "%s%s", s->notify_prefix, name) >= (int)sizeof(full)) {
+        return SLC_ELIMIT;
+    }
+    return s->on_file(s->on_file_opaque, full, ev);
 }
 
 static int io_error(const char *call, const char *path, int errnum)
@@ -230,10 +250,14 @@ static int write_multivariant(struct slc_store_disk *s)
     struct slc_buf b;
     int ret;
 
+    if (s->media_only) {
+        return 0;
+    }
     memset(&v, 0, sizeof(v));
     v.uri = (char *)SLC_STORE_MEDIA_PLAYLIST;
-    v.bandwidth = s->peak_bps ? s->peak_bps : 1;
+    v.bandwidth = s->peak_bps + s->alt_peak_bps ? s->peak_bps + s->alt_peak_bps : 1;
     slc_store_disk_stats(s, NULL, NULL, NULL, NULL, &v.average_bandwidth);
+    v.average_bandwidth += s->alt_avg_bps;
     v.codecs = s->desc.codecs[0] ? s->desc.codecs : NULL;
     v.width = s->desc.width;
     v.height = s->desc.height;
@@ -241,7 +265,10 @@ static int write_multivariant(struct slc_store_disk *s)
     slc_pl_multi_init(&mv);
     mv.independent_segments = s->desc.has_video;
     slc_buf_init(&b, 0);
-    ret = slc_pl_multi_add_variant(&mv, &v);
+    ret = slc_seg_audio_group_add(&s->desc, SLC_STORE_MEDIA_PLAYLIST, &mv, &v);
+    if (ret == 0) {
+        ret = slc_pl_multi_add_variant(&mv, &v);
+    }
     if (ret == 0) {
         ret = slc_pl_multi_write(&mv, &b);
     }
@@ -368,6 +395,12 @@ struct slc_seg_sink slc_store_disk_sink(struct slc_store_disk *s)
 {
     /* Large writes: a file store has no reader waiting for the first bytes. */
     return (struct slc_seg_sink){.ops = &disk_ops, .opaque = s, .chunk_size = 1024 * 1024};
+}
+
+void slc_store_disk_add_alternate(struct slc_store_disk *s, uint64_t peak_bps, uint64_t avg_bps)
+{
+    s->alt_peak_bps = peak_bps > s->alt_peak_bps ? peak_bps : s->alt_peak_bps;
+    s->alt_avg_bps = avg_bps > s->alt_avg_bps ? avg_bps : s->alt_avg_bps;
 }
 
 void slc_store_disk_stats(const struct slc_store_disk *s, uint64_t *segments, uint64_t *bytes,

@@ -62,11 +62,14 @@ static int io_write(void *opaque, uint8_t *buf, int size)
     return size;
 }
 
-static int add_stream(AVFormatContext *oc, const AVCodecParameters *par)
+static int add_stream(AVFormatContext *oc, const AVCodecParameters *par, const char *lang)
 {
     AVStream *st = avformat_new_stream(oc, NULL);
 
     if (!st) {
+        return SLC_ENOMEM;
+    }
+    if (lang && lang[0] && av_dict_set(&st->metadata, "language", lang, 0) < 0) {
         return SLC_ENOMEM;
     }
     if (avcodec_parameters_copy(st->codecpar, par) < 0) {
@@ -89,14 +92,30 @@ static int copy_par(AVCodecParameters **dst, const AVCodecParameters *src)
     return 0;
 }
 
+/* ISO/IEC 13818-1 2.6.18: the descriptor holds a three-letter ISO 639-2 code. */
+static void keep_language(struct slc_seg_tsmux *m, const char *lang)
+{
+    if (!lang || strlen(lang) != 3 || strcmp(lang, "und") == 0) {
+        return;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (lang[i] < 'a' || lang[i] > 'z') {
+            return;
+        }
+    }
+    memcpy(m->alang, lang, 4);
+}
+
 int slc_seg_tsmux_open(struct slc_seg_tsmux *m, struct slc_seg_sink sink,
-                       const AVCodecParameters *vpar, const AVCodecParameters *apar)
+                       const AVCodecParameters *vpar, const AVCodecParameters *apar,
+                       const char *alang)
 {
     size_t chunk = sink.chunk_size ? sink.chunk_size : IO_BUFFER_DEFAULT;
     int ret;
 
     memset(m, 0, sizeof(*m));
     m->sink = sink;
+    keep_language(m, alang);
     m->chunk = chunk > IO_BUFFER_MAX ? IO_BUFFER_MAX : chunk - chunk % TS_PACKET;
     ret = copy_par(&m->vpar, vpar);
     if (ret == 0) {
@@ -133,8 +152,8 @@ static int new_context(struct slc_seg_tsmux *m)
     if (ret < 0) {
         return slc_seg_averror(ret);
     }
-    if ((m->vpar && (ret = add_stream(m->oc, m->vpar)) < 0) ||
-        (m->apar && (ret = add_stream(m->oc, m->apar)) < 0)) {
+    if ((m->vpar && (ret = add_stream(m->oc, m->vpar, NULL)) < 0) ||
+        (m->apar && (ret = add_stream(m->oc, m->apar, m->alang)) < 0)) {
         return ret;
     }
     iobuf = av_malloc(m->chunk);

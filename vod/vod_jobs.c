@@ -356,8 +356,10 @@ static void job_run(struct vod_jobs *j, struct job *jb)
     if (!j->stop) {
         struct slc_seg_vod_file *h = vod_plans_handle_take(jb->pc, jb->plan);
         /* the plan's open handle when free (a seek), else a fresh open of the same file */
-        ret = h ? slc_seg_vod_file_run_one(h, jb->index, &sink)
-                : slc_seg_run_one(&j->seg, fdpath, &jb->plan->plan, jb->index, &sink);
+        int r = VOD_SEG_KEY_RENDITION(jb->index);
+        uint64_t i = VOD_SEG_KEY_INDEX(jb->index);
+        ret = h ? slc_seg_vod_file_run_rendition(h, r, i, &sink)
+                : slc_seg_run_one_rendition(&j->seg, fdpath, &jb->plan->plan, r, i, &sink);
         if (h) {
             vod_plans_handle_put(jb->pc, jb->plan, h);
         }

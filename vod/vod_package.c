@@ -11,6 +11,7 @@
 #include "slc_file.h"
 #include "slc_log.h"
 #include "slc_object.h"
+#include "slc_seg_renditions.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -76,6 +77,19 @@ static void rm_tree(const char *dir)
     nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* A name inside the package: "name" or "audio_<k>/name" (an alternate audio rendition's
+ * folder), never a dot-name or any other folder. */
+static int leaf_ok(const char *leaf)
+{
+    const char *slash = strchr(leaf, '/');
+
+    if (slash && slc_seg_audio_dir_parse(leaf, (size_t)(slash - leaf)) < 0) {
+        return 0;
+    }
+    leaf = slash ? slash + 1 : leaf;
+    return leaf[0] && leaf[0] != '.' && !strchr(leaf, '/');
+}
+
 /* Read the file `leaf` of a ready package into a new memory object (content-hash ETag:
  * stable as long as the packaging is deterministic). */
 static int read_leaf(const char *dir, const char *leaf, struct slc_object **out)
@@ -86,7 +100,7 @@ static int read_leaf(const char *dir, const char *leaf, struct slc_object **out)
     size_t got = 0;
     int fd, ret = 0;
 
-    if (strchr(leaf, '/') || leaf[0] == '.' || slc_file_join(path, sizeof(path), dir, leaf) < 0) {
+    if (!leaf_ok(leaf) || slc_file_join(path, sizeof(path), dir, leaf) < 0) {
         return SLC_ENOENT;
     }
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

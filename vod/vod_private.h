@@ -101,11 +101,24 @@ void vod_plans_stats(struct vod_plans *pc, size_t *n, size_t *bytes);
 int vod_render_playlists(const struct slc_seg_plan *plan, const struct slc_seg_config *seg,
                          uint64_t file_size, struct slc_object **media, struct slc_object **multi);
 
+/** The media playlist of alternate audio rendition `rendition` (>= 1) of `plan`, as
+ * `sluice segment` writes audio_<k>/stream.m3u8, into a new memory object (caller owns). */
+int vod_render_alt_media(const struct slc_seg_plan *plan, const struct slc_seg_config *seg,
+                         int rendition, struct slc_object **out);
+
 /** The segment index named by `leaf` under the template, or -1: only the canonical name (as
  * the playlist writes it) matches, so every segment has exactly one URL. */
 int64_t vod_render_segment_index(const struct slc_seg_config *seg, const char *leaf, size_t n);
 
 /* ---- vod_jobs.c ---- */
+
+/* A segment's key in the production pool, its cache and its ETag: the rendition (0 the main
+ * one, k >= 1 audio_<k>/) above the segment index, so the main rendition's keys (and ETags)
+ * are the plain indexes. */
+#define VOD_SEG_KEY_SHIFT 48
+#define VOD_SEG_KEY(r, i) (((uint64_t)(r) << VOD_SEG_KEY_SHIFT) | (uint64_t)(i))
+#define VOD_SEG_KEY_RENDITION(k) ((int)((k) >> VOD_SEG_KEY_SHIFT))
+#define VOD_SEG_KEY_INDEX(k) ((k) & ((UINT64_C(1) << VOD_SEG_KEY_SHIFT) - 1))
 
 struct vod_jobs;
 
@@ -116,9 +129,9 @@ int vod_jobs_new(int workers, int queue_max, size_t cache_bytes, const struct sl
 /** Stop the threads (waiting jobs fail with SLC_EINTR) and free everything. */
 void vod_jobs_free(struct vod_jobs **pp);
 
-/** The growing (or complete) object of segment `index` of `p`, read from `fd` (dup'ed when a
- * production is queued; the caller keeps `fd`). A production already running or cached is
- * shared. *out is a new reference. 0, SLC_EAGAIN (queue full), SLC_ENOMEM. */
+/** The growing (or complete) object of segment `index` (a VOD_SEG_KEY) of `p`, read from `fd`
+ * (dup'ed when a production is queued; the caller keeps `fd`). A production already running or
+ * cached is shared. *out is a new reference. 0, SLC_EAGAIN (queue full), SLC_ENOMEM. */
 int vod_jobs_get(struct vod_jobs *j, struct vod_plan *p, struct vod_plans *pc, int fd,
                  uint64_t index, struct slc_object **out);
 

@@ -7,6 +7,7 @@
 #include "slc_err.h"
 #include "slc_object.h"
 #include "slc_playlist.h"
+#include "slc_seg_renditions.h"
 
 #include <string.h>
 
@@ -22,9 +23,13 @@ static const char *tmpl_of(const struct slc_seg_config *seg)
     return seg->segment_template ? seg->segment_template : "seg%05d.ts";
 }
 
-static int render_media(const struct slc_seg_plan *plan, const struct slc_seg_config *seg,
+/* The media playlist of rendition `r` (0 main, k >= 1 audio_<k>/): the same segments and
+ * durations in every rendition; an audio-only one carries no EXT-X-INDEPENDENT-SEGMENTS and
+ * its URIs sit under base_url/audio_<k>, exactly as the disk store writes them. */
+static int render_media(const struct slc_seg_plan *plan, const struct slc_seg_config *seg, int r,
                         struct slc_buf *out)
 {
+    char base[2048];
     struct slc_pl_media pl;
     struct slc_pl_segment s;
     char name[NAME_MAX_LEN];
@@ -33,7 +38,10 @@ static int render_media(const struct slc_seg_plan *plan, const struct slc_seg_co
     slc_pl_media_init(&pl);
     pl.type = SLC_PL_TYPE_VOD;
     pl.endlist = 1;
-    pl.independent_segments = plan->desc.has_video;
+    pl.independent_segments = r == 0 && plan->desc.has_video;
+    if (r > 0) {
+        ret = slc_seg_audio_base_url(seg->base_url, r, base, sizeof(base));
+    }
     for (size_t i = 0; i < plan->n && ret == 0; i++) {
         memset(&s, 0, sizeof(s));
         ret = slc_seg_name_format(tmpl_of(seg), i, name, sizeof(name));
@@ -47,7 +55,7 @@ static int render_media(const struct slc_seg_plan *plan, const struct slc_seg_co
     /* RFC 8216 4.3.3.1: the plan's target covers every EXTINF, as the whole-file run's */
     pl.target_duration = plan->target_duration;
     if (ret == 0) {
-        ret = slc_pl_media_write(&pl, seg->base_url, out);
+        ret = slc_pl_media_write(&pl, r > 0 ? base : seg->base_url, out);
     }
     slc_pl_media_deinit(&pl);
     return ret;
@@ -75,7 +83,11 @@ static int render_multi(const struct slc_seg_plan *plan, uint64_t file_size, str
     v.frame_rate = plan->desc.frame_rate;
     slc_pl_multi_init(&mv);
     mv.independent_segments = plan->desc.has_video;
-    ret = slc_pl_multi_add_variant(&mv, &v);
+    /* the file's size covers every audio track: the estimate already includes them */
+    ret = slc_seg_audio_group_add(&plan->desc, "stream.m3u8", &mv, &v);
+    if (ret == 0) {
+        ret = slc_pl_multi_add_variant(&mv, &v);
+    }
     if (ret == 0) {
         ret = slc_pl_multi_write(&mv, out);
     }
@@ -99,7 +111,7 @@ int vod_render_playlists(const struct slc_seg_plan *plan, const struct slc_seg_c
 
     *media = *multi = NULL;
     slc_buf_init(&b, 0);
-    ret = render_media(plan, seg, &b);
+    ret = render_media(plan, seg, 0, &b);
     if (ret == 0) {
         ret = buf_to_object(&b, media);
     }
@@ -115,6 +127,22 @@ int vod_render_playlists(const struct slc_seg_plan *plan, const struct slc_seg_c
         slc_object_unref(media);
         slc_object_unref(multi);
     }
+    return ret;
+}
+
+int vod_render_alt_media(const struct slc_seg_plan *plan, const struct slc_seg_config *seg,
+                         int rendition, struct slc_object **out)
+{
+    struct slc_buf b;
+    int ret;
+
+    *out = NULL;
+    slc_buf_init(&b, 0);
+    ret = render_media(plan, seg, rendition, &b);
+    if (ret == 0) {
+        ret = buf_to_object(&b, out);
+    }
+    slc_buf_deinit(&b);
     return ret;
 }
 

@@ -8,6 +8,7 @@
 #include "slc_log.h"
 #include "slc_object.h"
 #include "slc_origin.h"
+#include "slc_seg_renditions.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,14 +36,70 @@ void slc_vod_config_init(struct slc_vod_config *c)
     c->disk_cache_bytes = 4096ull * MB;
 }
 
-/* The answer for `leaf` of the file version `p` (opened as `fd`). */
-static int answer(struct vod_src *v, struct vod_plan *p, int fd, const char *leaf,
-                  struct slc_object **out)
+/* Where a request points inside a file's package. */
+struct vod_target {
+    size_t file_len;  /* bytes of the media file's path */
+    int rendition;    /* 0: the main rendition; k >= 1: audio_<k>/ */
+    const char *leaf; /* the playlist or segment name */
+    const char *tail; /* what follows the file's path: "leaf" or "audio_<k>/leaf" */
+};
+
+/* relpath is "<file>/<leaf>" or "<file>/audio_<k>/<leaf>". -1 if neither. */
+static int split_target(const char *relpath, struct vod_target *t)
+{
+    const char *slash = strrchr(relpath, '/');
+    const char *dir;
+
+    if (!slash) {
+        return -1;
+    }
+    t->leaf = slash + 1;
+    t->rendition = 0;
+    t->file_len = (size_t)(slash - relpath);
+    for (dir = slash; dir > relpath && dir[-1] != '/'; dir--) {
+    }
+    if (dir > relpath) {
+        int k = slc_seg_audio_dir_parse(dir, (size_t)(slash - dir));
+        if (k > 0) {
+            t->rendition = k;
+            t->file_len = (size_t)(dir - 1 - relpath);
+        }
+    }
+    t->tail = relpath + t->file_len + 1;
+    return t->file_len > 0 && t->file_len <= VOD_PATH_MAX ? 0 : -1;
+}
+
+/* An alternate audio rendition's stream.m3u8 or segment (exact plans). */
+static int answer_alt(struct vod_src *v, struct vod_plan *p, int fd, const struct vod_target *t,
+                      struct slc_object **out)
 {
     int64_t index;
 
+    if (!slc_seg_plan_has_rendition(&p->plan, t->rendition)) {
+        return SLC_ENOENT;
+    }
+    if (strcmp(t->leaf, "stream.m3u8") == 0) {
+        return vod_render_alt_media(&p->plan, &v->seg, t->rendition, out);
+    }
+    index = vod_render_segment_index(&v->seg, t->leaf, p->plan.n);
+    if (index < 0) {
+        return SLC_ENOENT;
+    }
+    return vod_jobs_get(v->jobs, p, v->plans, fd, VOD_SEG_KEY(t->rendition, index), out);
+}
+
+/* The answer for target `t` of the file version `p` (opened as `fd`). */
+static int answer(struct vod_src *v, struct vod_plan *p, int fd, const struct vod_target *t,
+                  struct slc_object **out)
+{
+    const char *leaf = t->leaf;
+    int64_t index;
+
     if (p->packaged) {
-        return vod_packages_get(v->pkgs, v->plans, p, fd, leaf, out);
+        return vod_packages_get(v->pkgs, v->plans, p, fd, t->tail, out);
+    }
+    if (t->rendition > 0) {
+        return answer_alt(v, p, fd, t, out);
     }
     if (strcmp(leaf, "index.m3u8") == 0) {
         *out = slc_object_ref(p->multi);
@@ -63,9 +120,9 @@ static int answer(struct vod_src *v, struct vod_plan *p, int fd, const char *lea
  * the answer needs no read of it (a playlist, a segment cached or being produced): one
  * fstatat() instead of open, fstat and close per request. The identity (device, inode, size,
  * mtime) is that of a file once opened safely beneath the root under this very name, so the
- * bytes served are those that safe open gave; anything else takes the full path below.
- * SLC_EAGAIN: take it. */
-static int lookup_cached(struct vod_src *v, const char *file, const char *leaf,
+ * bytes served are those that safe open gave; anything else (a packaged file, a segment not
+ * cached) takes the full path below. SLC_EAGAIN: take it. */
+static int lookup_cached(struct vod_src *v, const char *file, const struct vod_target *t,
                          struct slc_object **out)
 {
     struct vod_plan *p = NULL;
@@ -82,34 +139,38 @@ static int lookup_cached(struct vod_src *v, const char *file, const char *leaf,
     if (!p) {
         return SLC_EAGAIN;
     }
-    if (strcmp(leaf, "index.m3u8") == 0 || strcmp(leaf, "stream.m3u8") == 0) {
-        ret = answer(v, p, -1, leaf, out);
-    } else if ((index = vod_render_segment_index(&v->seg, leaf, p->plan.n)) >= 0) {
-        ret = vod_jobs_get_cached(v->jobs, p, (uint64_t)index, out);
+    if (p->packaged) {
+        ret = SLC_EAGAIN;
+    } else if (strcmp(t->leaf, "stream.m3u8") == 0 ||
+               (t->rendition == 0 && strcmp(t->leaf, "index.m3u8") == 0)) {
+        ret = answer(v, p, -1, t, out); /* playlists: from the plan, no read */
+    } else if ((index = vod_render_segment_index(&v->seg, t->leaf, p->plan.n)) >= 0 &&
+               (t->rendition == 0 || slc_seg_plan_has_rendition(&p->plan, t->rendition))) {
+        ret = vod_jobs_get_cached(v->jobs, p, VOD_SEG_KEY(t->rendition, index), out);
     }
     vod_plans_put(v->plans, &p);
     return ret;
 }
 
-/* relpath is "<file path>/<leaf>", normalised by the origin (no "..", no empty segments). */
+/* relpath is "<file path>/[audio_<k>/]<leaf>", normalised by the origin (no "..", no empty
+ * segments). */
 static int vod_lookup(void *src, const char *relpath, struct slc_object **out)
 {
     struct vod_src *v = src;
-    const char *slash = strrchr(relpath, '/');
     char file[VOD_PATH_MAX + 1];
     struct vod_plan *p = NULL;
+    struct vod_target t;
     struct vod_ident id;
     int64_t mtime;
-    size_t n;
     int fd, ret;
 
     *out = NULL;
-    if (!slash || (n = (size_t)(slash - relpath)) > VOD_PATH_MAX) {
+    if (split_target(relpath, &t) < 0) {
         return SLC_ENOENT;
     }
-    memcpy(file, relpath, n);
-    file[n] = '\0';
-    ret = lookup_cached(v, file, slash + 1, out);
+    memcpy(file, relpath, t.file_len);
+    file[t.file_len] = '\0';
+    ret = lookup_cached(v, file, &t, out);
     if (ret != SLC_EAGAIN) {
         return ret;
     }
@@ -121,7 +182,7 @@ static int vod_lookup(void *src, const char *relpath, struct slc_object **out)
      * rewritten file gets a new plan, and productions read the descriptor they were given */
     ret = vod_plans_get(v->plans, file, fd, &id, mtime, &p);
     if (ret == 0) {
-        ret = answer(v, p, fd, slash + 1, out);
+        ret = answer(v, p, fd, &t, out);
     }
     vod_plans_put(v->plans, &p);
     close(fd);

@@ -192,8 +192,63 @@ run_good_case() {
         expect_ok
         check "$o" --input "$m/sample.mp4" "${mv_check[@]}" --segments 5
         ;;
+    multiaudio | multiaudio_mkv | multiaudio_base_url | transcode_multiopus)
+        run_multiaudio_case "$1"
+        ;;
+    multiaudio_short)
+        # an extra track that ends long before the video: left out, said in one warning
+        seg "$m/shortaudio.mp4" "$o"
+        expect_ok
+        check "$o" --input "$m/shortaudio.mp4" "${mv_check[@]}" --audio-renditions 0
+        grep -q '^sluice: warning: .*audio stream 2 .* left out' "$work/stderr" ||
+            bad "no warning about the short audio track"
+        [[ ! -e $o/audio_1 ]] || bad "audio_1 written for a track that stops early"
+        ;;
     *) known=0 ;;
     esac
+}
+
+# probe_audio FILE: "codec,channels,language" of the one audio stream of a TS segment.
+probe_audio() {
+    ffprobe -v error -select_streams a -show_entries stream=codec_name,channels:stream_tags=language \
+        -of csv=p=0 "$1" | tail -n 1 # (the last: the stream itself, with its tags)
+}
+
+# Alternate audio renditions (issue 5): the extra tracks in audio_<k>/, cut where the video
+# is, each segment audio-only with the track's codec and language (check_hls follows the
+# EXT-X-MEDIA URIs and compares them with the main rendition).
+run_multiaudio_case() {
+    local in=$m/multiaudio.mp4 want='en,fr,de' n=3 seg_ext=aac,2,fra
+    case $1 in
+    multiaudio_mkv) in=$m/multiaudio.mkv want='en,fr,' ;;
+    transcode_multiopus) in=$m/multiopus.mkv want='en,' n=2 seg_ext=aac,1 ;;
+    esac
+    if [[ $1 == multiaudio_base_url ]]; then
+        seg "$in" "$o" --base-url https://cdn.example/x/
+        expect_ok
+        check "$o" --input "$in" --multivariant --base-url https://cdn.example/x/ \
+            --audio-renditions "$n" --languages "$want"
+        grep -q '^https://cdn.example/x/audio_2/seg00000.ts$' "$o/audio_2/stream.m3u8" ||
+            bad "audio_2/stream.m3u8 URIs lack the base URL and folder"
+        return
+    fi
+    seg "$in" "$o"
+    expect_ok
+    check "$o" --input "$in" "${mv_check[@]}" --audio-renditions "$n" --languages "$want"
+    [[ $(probe_audio "$o/audio_1/seg00001.ts") == "$seg_ext" ]] ||
+        bad "audio_1/seg00001.ts: audio '$(probe_audio "$o/audio_1/seg00001.ts")', want '$seg_ext'"
+    [[ $(grep -c '^#EXT-X-MEDIA:TYPE=AUDIO' "$o/index.m3u8") -eq $n ]] ||
+        bad "index.m3u8 lists $(grep -c '^#EXT-X-MEDIA' "$o/index.m3u8") audio renditions, want $n"
+    [[ $(grep -c 'DEFAULT=YES' "$o/index.m3u8") -eq 1 ]] || bad "want exactly one DEFAULT=YES"
+    if [[ $1 == multiaudio ]]; then
+        [[ $(probe_audio "$o/audio_2/seg00000.ts") == aac,1,deu ]] ||
+            bad "audio_2: audio '$(probe_audio "$o/audio_2/seg00000.ts")', want aac,1,deu"
+        [[ $(probe_audio "$o/seg00000.ts") == aac,2,eng ]] ||
+            bad "main rendition: audio '$(probe_audio "$o/seg00000.ts")', want aac,2,eng"
+    fi
+    if [[ $1 == transcode_multiopus ]]; then
+        [[ ! -e $o/audio_2 ]] || bad "audio_2 exists for a two-track input"
+    fi
 }
 
 # Cases that must fail cleanly: exit code, one error line naming the cause, no torn playlist.

@@ -17,6 +17,9 @@
 //   --uri-regex RE          every segment URI (after the base URL) must match RE
 //   --allow-decode-errors   do not require a silent `ffmpeg -v error` decode (corrupt input)
 //   --no-av-start           skip the first-segment audio/video start alignment check
+//   --audio-renditions N    expected number of EXT-X-MEDIA TYPE=AUDIO entries
+//   --languages LIST        their LANGUAGE values in order, comma-separated ('' for none)
+// EXT-X-MEDIA renditions are always checked and their URIs followed (check_hls_audio.mjs).
 // Prints one line per failed check ("FAIL <check>: <detail>") and exits 1 if any failed,
 // 2 on a usage error; prints a one-line summary on success.
 import fs from 'node:fs';
@@ -24,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { checkAudioRenditions } from './check_hls_audio.mjs';
 
 let m3u8;
 try {
@@ -62,6 +66,8 @@ function parseOptions(argv) {
             'uri-regex': { type: 'string' },
             'allow-decode-errors': { type: 'boolean', default: false },
             'no-av-start': { type: 'boolean', default: false },
+            'audio-renditions': { type: 'string' },
+            languages: { type: 'string' },
         },
     });
     if (positionals.length !== 1) {
@@ -124,15 +130,18 @@ function checkCommonTags(name, text) {
 }
 
 // Map a playlist URI to a local path: strip --base-url, resolve relative to the playlist.
+// The base URL stands for OUTDIR itself (also for playlists in its subfolders).
 function localPath(uri, playlistDir, opts) {
     let u = uri;
+    let dir = playlistDir;
     if (opts['base-url'] && u.startsWith(opts['base-url'])) {
         u = u.slice(opts['base-url'].length);
+        dir = opts.outdir;
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(u)) {
         return null;
     }
-    return path.resolve(playlistDir, decodeURIComponent(u));
+    return path.resolve(dir, decodeURIComponent(u));
 }
 
 // (a) The entry playlist: a media playlist, or a multivariant one whose variants are followed.
@@ -163,7 +172,7 @@ function readEntry(opts) {
         fail('variant-uri', `variant URI '${variant.uri}' does not name a file in OUTDIR`);
         return null;
     }
-    return { variant, mediaFile, mediaText: fs.readFileSync(mediaFile, 'utf8') };
+    return { variant, mediaFile, mediaText: fs.readFileSync(mediaFile, 'utf8'), multiText: text };
 }
 
 function checkTargetDuration(name, text, manifest, opts) {
@@ -315,6 +324,8 @@ function summarizeSegment(seg, i) {
         width: s.width,
         height: s.height,
         rate: s.avg_frame_rate,
+        channels: s.channels,
+        language: s.tags ? s.tags.language : undefined,
     }));
     const byType = {};
     for (const s of info.streams) {
@@ -578,6 +589,14 @@ function main() {
     checkTotalDuration(segs, sums, opts);
     checkVariant(entry.variant, segs, sums);
     checkDecode(entry, opts);
+    if (entry.multiText !== undefined) {
+        checkAudioRenditions({ text: entry.multiText, variant: entry.variant, outdir: opts.outdir, opts, segs, sums }, {
+            fail, fs, os, path, run, tsDiff, localPath, parseManifest, checkCommonTags, checkTargetDuration,
+            checkPlaylistType, checkSegmentList, checkTsHead, summarizeSegment, checkCodecString,
+        });
+    } else if (opts['audio-renditions'] !== undefined && Number(opts['audio-renditions']) > 0) {
+        fail('audio-renditions', 'no multivariant playlist, so no EXT-X-MEDIA');
+    }
     return report(segs.length);
 }
 

@@ -28,12 +28,36 @@ petag=$(header ETag "$V/sample.mp4/stream.m3u8")
 eq "playlist: 304 on If-None-Match" "$(status "$V/sample.mp4/stream.m3u8" -H "If-None-Match: $petag")" 304
 eq "range on a produced segment" "$(curl -sf -r 0-187 "$V/sample.mp4/seg00001.ts" | wc -c)" 188
 
+# --- an alternate audio rendition: stable bytes and ETag, its own ETag, 304 ---
+A=$V/multiaudio.mp4/audio_1
+curl -sf -D "$WORK/h3" -o "$WORK/c.ts" "$A/seg00001.ts"
+curl -sf -D "$WORK/h4" -o "$WORK/d.ts" "$A/seg00001.ts"
+aetag1=$(tr -d '\r' <"$WORK/h3" | sed -n 's/^etag: //Ip')
+aetag2=$(tr -d '\r' <"$WORK/h4" | sed -n 's/^etag: //Ip')
+check "audio rendition: same bytes twice" cmp -s "$WORK/c.ts" "$WORK/d.ts"
+eq "audio rendition: same ETag twice" "$aetag2" "$aetag1"
+match "audio rendition: has a strong ETag" "$aetag1" '^"[0-9a-f]{16}"$'
+[[ $aetag1 != "$(header ETag "$V/multiaudio.mp4/seg00001.ts")" ]] &&
+    ok "audio rendition: ETag differs from the main segment's" ||
+    not_ok "audio rendition: ETag differs from the main segment's"
+eq "audio rendition: 304 on If-None-Match" "$(status "$A/seg00001.ts" -H "If-None-Match: $aetag1")" 304
+apl1=$(curl -sf "$A/stream.m3u8" | md5sum)
+eq "audio rendition playlist: same bytes twice" "$(curl -sf "$A/stream.m3u8" | md5sum)" "$apl1"
+eq "audio rendition: no index.m3u8 of its own" "$(status "$A/index.m3u8")" 404
+eq "unknown audio rendition: 404" "$(status "$V/multiaudio.mp4/audio_7/stream.m3u8")" 404
+eq "non-canonical audio folder: 404" "$(status "$V/multiaudio.mp4/audio_01/stream.m3u8")" 404
+eq "audio folder of a one-track file: 404" "$(status "$V/sample.mp4/audio_1/stream.m3u8")" 404
+eq "packaged file's audio rendition" "$(status "$V/multiaudio.mkv/audio_2/seg00000.ts")" 200
+eq "packaged file's unknown folder: 404" "$(status "$V/multiaudio.mkv/audio_3/stream.m3u8")" 404
+
 # the ETag is known before production: a fresh server answers 304 for a segment it never made
 stop_server
 start_server --vod "$WORK/media" --quiet --player-dir "$WORK"
 V=$BASE/vod
 eq "cold segment: 304 with the old ETag" "$(status "$V/sample.mp4/seg00001.ts" -H "If-None-Match: $etag1")" 304
 eq "cold segment: same ETag on a new server" "$(header ETag "$V/sample.mp4/seg00001.ts")" "$etag1"
+eq "cold audio rendition: same ETag on a new server" \
+    "$(header ETag "$V/multiaudio.mp4/audio_1/seg00001.ts")" "$aetag1"
 
 # --- names ---
 eq "past the last segment: 404" "$(status "$V/sample.mp4/seg99999.ts")" 404

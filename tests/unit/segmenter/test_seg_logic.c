@@ -183,7 +183,7 @@ static void test_timeline_missing(void)
 static void test_interleave_cut_order(void)
 {
     static struct slc_seg_interleaver il;
-    const int active[2] = {1, 1};
+    const int active[SLC_IL_TRACKS] = {1, 1};
     AVPacket *p;
     int t, order[8], n = 0;
 
@@ -212,11 +212,44 @@ static void test_interleave_cut_order(void)
     slc_seg_il_deinit(&il);
 }
 
+/* An alternate audio track (track 2) is cut by the same rule as the main audio: its frame
+ * ending at the keyframe's pts goes before the keyframe, the one straddling it after. */
+static void test_interleave_alt_audio(void)
+{
+    static struct slc_seg_interleaver il;
+    const int active[SLC_IL_TRACKS] = {1, 1, 1};
+    AVPacket *p;
+    int t, order[8], n = 0;
+
+    slc_seg_il_init(&il, active);
+    p = mk(6000, 5000, 3000, 1);
+    slc_seg_il_push(&il, 0, &p);
+    p = mk(5500, 5500, 1000, 1); /* main audio straddling the keyframe */
+    slc_seg_il_push(&il, 1, &p);
+    p = mk(5000, 5000, 1000, 1); /* alternate ending at the keyframe: before it */
+    slc_seg_il_push(&il, 2, &p);
+    p = mk(6000, 6000, 1000, 1); /* alternate starting at the keyframe: after it */
+    slc_seg_il_push(&il, 2, &p);
+    slc_seg_il_finish(&il, 0);
+    slc_seg_il_finish(&il, 1);
+    slc_seg_il_finish(&il, 2);
+    while (slc_seg_il_pop(&il, 0, &p, &t) && n < 8) {
+        order[n++] = t * 100000 + (int)p->pts;
+        av_packet_free(&p);
+    }
+    SLC_CHECK_INT_EQ(n, 4);
+    SLC_CHECK_INT_EQ(order[0], 205000);
+    SLC_CHECK_INT_EQ(order[1], 6000);
+    SLC_CHECK_INT_EQ(order[2], 105500);
+    SLC_CHECK_INT_EQ(order[3], 206000);
+    slc_seg_il_deinit(&il);
+}
+
 /* A track that goes silent holds the other back only up to the span ceiling. */
 static void test_interleave_bounded(void)
 {
     static struct slc_seg_interleaver il;
-    const int active[2] = {1, 1};
+    const int active[SLC_IL_TRACKS] = {1, 1};
     AVPacket *p;
     int t, popped = 0;
 
@@ -244,6 +277,7 @@ int main(void)
     SLC_RUN(test_log_limit_window);
     SLC_RUN(test_timeline_missing);
     SLC_RUN(test_interleave_cut_order);
+    SLC_RUN(test_interleave_alt_audio);
     SLC_RUN(test_interleave_bounded);
     return slc_test_summary("test_seg_logic");
 }

@@ -85,7 +85,7 @@ static char *slurp(const char *path, size_t *len)
  * it with the whole-file run's. */
 static void check_segment(const struct slc_seg_config *c, const char *in, const char *out,
                           const struct slc_seg_plan *plan, const struct slc_pl_media *pl, size_t i,
-                          struct slc_seg_vod_file *h)
+                          struct slc_seg_vod_file *h, int r)
 {
     struct mem_sink m = {0};
     struct slc_seg_sink sink = {&mem_ops, &m, 0};
@@ -94,15 +94,21 @@ static void check_segment(const struct slc_seg_config *c, const char *in, const 
     char *want;
 
     slc_buf_init(&m.buf, 0);
-    snprintf(path, sizeof(path), "%s/%s", out, pl->segs[i].uri);
+    if (r == 0) {
+        snprintf(path, sizeof(path), "%s/%s", out, pl->segs[i].uri);
+    } else {
+        snprintf(path, sizeof(path), "%s/audio_%d/%s", out, r, pl->segs[i].uri);
+    }
     want = slurp(path, &len);
-    SLC_CHECK_INT_EQ(
-        h ? slc_seg_vod_file_run_one(h, i, &sink) : slc_seg_run_one(c, in, plan, i, &sink), 0);
+    SLC_CHECK_INT_EQ(h ? slc_seg_vod_file_run_rendition(h, r, i, &sink)
+                       : slc_seg_run_one_rendition(c, in, plan, r, i, &sink),
+                     0);
     SLC_CHECK_INT_EQ(m.ends, 1);
     SLC_CHECK_INT_EQ((m.info.duration_us + 500) / 1000, pl->segs[i].duration_us / 1000);
     if (!SLC_CHECK(want && m.buf.len == len && memcmp(m.buf.data, want, len) == 0)) {
-        fprintf(stderr, "  %s segment %zu: %zu bytes on its own, %zu in the whole run\n", in, i,
-                m.buf.len, len);
+        fprintf(stderr,
+                "  %s rendition %d segment %zu: %zu bytes on its own, %zu in the whole run\n", in,
+                r, i, m.buf.len, len);
     }
     free(want);
     slc_buf_deinit(&m.buf);
@@ -153,12 +159,28 @@ static void check_file(const char *media, const char *work, const char *name)
      * ran before on the same demuxer */
     if (plan.n == pl.nsegs) {
         struct slc_seg_vod_file *h = NULL;
-        check_segment(&c, in, out, &plan, &pl, plan.n / 2, NULL);
+        check_segment(&c, in, out, &plan, &pl, plan.n / 2, NULL, 0);
         SLC_CHECK_INT_EQ(slc_seg_vod_file_open(&c, in, &h), 0);
         check_index_bytes(in, h);
         for (size_t k = 0; h && k < plan.n; k++) {
-            check_segment(&c, in, out, &plan, &pl, (k + plan.n - 1) % plan.n, h);
+            check_segment(&c, in, out, &plan, &pl, (k + plan.n - 1) % plan.n, h, 0);
         }
+        /* alternate audio renditions: the same cuts, segment for segment, interleaved with
+         * main ones on the same handle */
+        for (int a = 0; h && a < plan.desc.naudio; a++) {
+            int r = plan.desc.audio[a].rendition;
+            if (r == 0) {
+                continue;
+            }
+            check_segment(&c, in, out, &plan, &pl, plan.n / 2, NULL, r);
+            for (size_t k = 0; k < plan.n; k++) {
+                check_segment(&c, in, out, &plan, &pl, (k + 1) % plan.n, h, r);
+                check_segment(&c, in, out, &plan, &pl, k, h, 0);
+            }
+        }
+        SLC_CHECK_INT_EQ(slc_seg_run_one_rendition(&c, in, &plan, SLC_SEG_AUDIO_MAX, 0,
+                                                   &(struct slc_seg_sink){0}),
+                         SLC_ENOENT);
         slc_seg_vod_file_free(&h);
     }
     slc_pl_media_deinit(&pl);
