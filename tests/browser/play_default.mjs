@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Browser test of the README's run command: `sluice serve` with no source option segments the
 // sample media on first run, and its player page (GET /) lists the sample and plays it in
-// headless Chromium with hls.js. Fatal hls.js errors fail the test; other hls.js errors are
-// reported (the zero-error bar is play_vod.mjs's, on a reference package).
+// headless Chromium with hls.js, with zero hls.js errors, fatal or not (the page starts
+// playback on canplay, so the B-frame clip's start no longer trips hls.js's start-gap jump).
 //
 //   SLUICE_BIN=build/sluice SLUICE_TEST_MEDIA=dir SLUICE_SOURCE_DIR=. node play_default.mjs
 import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
@@ -36,8 +36,7 @@ async function main() {
     }));
     check('the sample plays on the player page (GET /)', r === 'ok', r);
     const errors = await page.evaluate(() => window.sluice.errors);
-    check('no fatal hls.js error', !errors.some(e => e.startsWith('FATAL')), errors.join(' | '));
-    if (errors.length) console.log(`# non-fatal hls.js errors: ${errors.join(' | ')}`);
+    check('zero hls.js errors', errors.length === 0, errors.join(' | '));
   } finally {
     await browser.close();
     check('exits 0 on SIGTERM', (await stopSluice(s)) === 0);
