@@ -71,7 +71,7 @@ static int has_discontinuity(const struct slc_pl_media *pl)
 }
 
 /* Everything before the first segment (RFC 8216 4.3.3 tags must precede it). */
-static int write_header(const struct slc_pl_media *pl, struct slc_buf *out)
+static int write_header(const struct slc_pl_media *pl, int ll, struct slc_buf *out)
 {
     int version = pl->version ? pl->version : slc_pl_media_min_version(pl);
     int ret;
@@ -93,11 +93,12 @@ static int write_header(const struct slc_pl_media *pl, struct slc_buf *out)
     if (ret == 0 && pl->independent_segments) {
         ret = slc_buf_append_str(out, "#EXT-X-INDEPENDENT-SEGMENTS\n");
     }
-    return ret < 0 ? ret : slc_pl_write_ll_header(pl, out);
+    return ret < 0 || !ll ? ret : slc_pl_write_ll_header(pl, out);
 }
 
 /* The tags that apply to one segment, then its URI line. */
-static int write_segment(const struct slc_pl_segment *s, const char *base_url, struct slc_buf *out)
+static int write_segment(const struct slc_pl_segment *s, const char *base_url, int ll,
+                         struct slc_buf *out)
 {
     char when[SLC_PL_TIME_LEN];
     int64_t ms = slc_pl_extinf_ms(s->duration_us);
@@ -112,7 +113,7 @@ static int write_segment(const struct slc_pl_segment *s, const char *base_url, s
             ret = slc_buf_printf(out, "#EXT-X-PROGRAM-DATE-TIME:%s\n", when);
         }
     }
-    if (ret == 0) {
+    if (ret == 0 && ll) {
         ret = slc_pl_write_parts(s->parts, s->nparts, base_url, out);
     }
     if (ret == 0 && s->byterange_length >= 0) {
@@ -131,7 +132,8 @@ static int write_segment(const struct slc_pl_segment *s, const char *base_url, s
     return ret < 0 ? ret : write_uri(out, base_url, s->uri);
 }
 
-int slc_pl_media_write(const struct slc_pl_media *pl, const char *base_url, struct slc_buf *out)
+static int media_write(const struct slc_pl_media *pl, const char *base_url, int ll,
+                       struct slc_buf *out)
 {
     size_t start = out->len;
     char why[256];
@@ -146,11 +148,11 @@ int slc_pl_media_write(const struct slc_pl_media *pl, const char *base_url, stru
         slc_log_error("playlists: media_write failed 'base_url': not a single line");
         return SLC_EINVAL;
     }
-    ret = write_header(pl, out);
+    ret = write_header(pl, ll, out);
     for (size_t i = 0; ret == 0 && i < pl->nsegs; i++) {
-        ret = write_segment(&pl->segs[i], base_url, out);
+        ret = write_segment(&pl->segs[i], base_url, ll, out);
     }
-    if (ret == 0) {
+    if (ret == 0 && ll) {
         ret = slc_pl_write_ll_tail(pl, base_url, out);
     }
     if (ret == 0 && pl->endlist) {
@@ -164,4 +166,15 @@ int slc_pl_media_write(const struct slc_pl_media *pl, const char *base_url, stru
         }
     }
     return ret;
+}
+
+int slc_pl_media_write(const struct slc_pl_media *pl, const char *base_url, struct slc_buf *out)
+{
+    return media_write(pl, base_url, 1, out);
+}
+
+int slc_pl_media_write_standard(const struct slc_pl_media *pl, const char *base_url,
+                                struct slc_buf *out)
+{
+    return media_write(pl, base_url, 0, out);
 }

@@ -158,6 +158,11 @@ int slc_pl_media_check(const struct slc_pl_media *pl, char *why, size_t why_cap)
  * slc_err (SLC_ELIMIT at out's ceiling); on failure `out` is left as it was. */
 int slc_pl_media_write(const struct slc_pl_media *pl, const char *base_url, struct slc_buf *out);
 
+/** The same playlist without its LL-HLS tags (PART-INF, SERVER-CONTROL, PART, PRELOAD-HINT):
+ * what a server that cannot block reloads or serve parts (files on disk) may publish. */
+int slc_pl_media_write_standard(const struct slc_pl_media *pl, const char *base_url,
+                                struct slc_buf *out);
+
 /** Check that `next` is an allowed update of `prev` (RFC 8216 6.2.1/6.2.2: only appends, head
  * removal with matching sequence bumps, ENDLIST added; same target duration and type; a VOD
  * or ended playlist never changes; an EVENT playlist only appends). Segments in both must

@@ -272,16 +272,24 @@ static int render_multi(struct slc_store_live *s, struct slc_buf *b)
 /* Put a rendered playlist where readers find it: a new immutable memory object swapped in
  * under the lock (a reader holds the old or the new one, never a torn mix), and/or the file
  * replaced atomically. */
+static int publish_memory(struct slc_store_live *s, struct slc_buf *b, struct slc_object **slot);
+
+/* `b` goes to memory and, unless `disk` says otherwise, to the disk mirror. */
 static int publish(struct slc_store_live *s, const char *file, struct slc_buf *b,
-                   struct slc_object **slot)
+                   const struct slc_buf *disk, struct slc_object **slot)
 {
-    struct slc_object *obj = NULL;
-    int ret = slc_store_live_disk_publish(s, file, b);
+    int ret = slc_store_live_disk_publish(s, file, disk ? disk : b);
 
     if (ret < 0 || !s->cfg.memory) {
         return ret;
     }
-    ret = slc_object_new_memory_copy(b->data, b->len, &obj);
+    return publish_memory(s, b, slot);
+}
+
+static int publish_memory(struct slc_store_live *s, struct slc_buf *b, struct slc_object **slot)
+{
+    struct slc_object *obj = NULL;
+    int ret = slc_object_new_memory_copy(b->data, b->len, &obj);
     if (ret < 0) {
         return ret;
     }
@@ -298,18 +306,32 @@ static int publish(struct slc_store_live *s, const char *file, struct slc_buf *b
 
 int slc_store_live_publish_media(struct slc_store_live *s)
 {
-    struct slc_buf b;
+    struct slc_buf b, std;
     char why[256] = "";
-    int ret;
+    int ll_mirror, ret;
 
     slc_buf_init(&b, 0);
+    slc_buf_init(&std, 0);
     ret = slc_pl_media_write(&s->pl, NULL, &b);
     if (ret == SLC_EPROTO) {
         slc_pl_media_check(&s->pl, why, sizeof(why));
         slc_log_error("store: channel '%s': playlist rule violated: %s", s->name, why);
     }
-    if (ret == 0) {
-        ret = publish(s, SLC_STORE_LIVE_MEDIA, &b, &s->media_obj);
+    /* LL-HLS lives in memory, where the origin blocks reloads and serves parts of the
+     * growing segment; the disk mirror, served by anything, gets standard HLS (its open
+     * segment is not even there yet), rewritten only when a segment is listed */
+    ll_mirror = ret == 0 && s->part_target_us > 0 && s->dir;
+    if (ll_mirror) {
+        ret = slc_pl_media_write_standard(&s->pl, NULL, &std);
+    }
+    if (ret == 0 && ll_mirror && s->cfg.memory &&
+        s->pl.nsegs + s->pl.media_sequence == s->disk_pub_count &&
+        s->pl.endlist == s->disk_pub_endlist) {
+        ret = publish_memory(s, &b, &s->media_obj); /* a part: the disk version is the same */
+    } else if (ret == 0) {
+        ret = publish(s, SLC_STORE_LIVE_MEDIA, &b, ll_mirror ? &std : NULL, &s->media_obj);
+        s->disk_pub_count = s->pl.nsegs + s->pl.media_sequence;
+        s->disk_pub_endlist = s->pl.endlist;
     }
     if (ret == 0) {
         pthread_mutex_lock(&s->lock);
@@ -322,6 +344,7 @@ int slc_store_live_publish_media(struct slc_store_live *s)
         ret = slc_store_live_pulse(s);
     }
     slc_buf_deinit(&b);
+    slc_buf_deinit(&std);
     return ret;
 }
 
@@ -333,7 +356,7 @@ int slc_store_live_publish_multi(struct slc_store_live *s)
     slc_buf_init(&b, 0);
     ret = render_multi(s, &b);
     if (ret == 0) {
-        ret = publish(s, SLC_STORE_LIVE_MULTI, &b, &s->multi_obj);
+        ret = publish(s, SLC_STORE_LIVE_MULTI, &b, NULL, &s->multi_obj);
     }
     slc_buf_deinit(&b);
     return ret;

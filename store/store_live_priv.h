@@ -30,8 +30,10 @@ struct slc_store_live {
     struct slc_pl_media pl;          /* the listed segments */
     struct slc_seg_stream_desc desc; /* from describe() */
     int64_t clock_us;                /* media time completed by this store (sum of EXTINFs) */
-    int64_t pdt_next_ms;             /* PROGRAM-DATE-TIME the next segment continues (0: none) */
-    int target_fixed;                /* target decided (first segment, or taken over) */
+    uint64_t disk_pub_count;         /* LL mirror: media sequence + segments last on disk */
+    int disk_pub_endlist;
+    int64_t pdt_next_ms; /* PROGRAM-DATE-TIME the next segment continues (0: none) */
+    int target_fixed;    /* target decided (first segment, or taken over) */
     uint64_t next_seq;
     int fd; /* disk: the open segment's temporary file */
     uint64_t total_bytes;

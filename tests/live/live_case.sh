@@ -238,10 +238,14 @@ case_live_kill() {
 case_llhls() {
     local port
     port=$(free_port SOCK_DGRAM)
-    serve_start --live "cam=udp://127.0.0.1:$port" --io-timeout 20
+    serve_start --live "cam=udp://127.0.0.1:$port" --io-timeout 20 --live-mirror "$WORK/mirror"
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
     watch_start "$BASE/live/cam/stream.m3u8"
     check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    check "the disk mirror is standard HLS (no parts, no blocking reload): a plain web server can serve it" \
+        bash -c "grep -q '^#EXTINF' '$WORK/mirror/cam/stream.m3u8' && ! grep -qE '^#EXT-X-(PART|PART-INF|SERVER-CONTROL|PRELOAD-HINT)' '$WORK/mirror/cam/stream.m3u8'"
+    check "every segment the mirror lists is on disk" \
+        bash -c "cd '$WORK/mirror/cam' && for f in \$(grep -v '^#' stream.m3u8); do test -s \$f || exit 1; done"
     python3 "$SRC/tests/live/ll_check.py" "$BASE/live/cam" >"$WORK/ll.out" 2>&1
     local rc=$?
     sed 's/^/  /' "$WORK/ll.out"
