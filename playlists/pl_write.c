@@ -71,9 +71,22 @@ static int has_discontinuity(const struct slc_pl_media *pl)
 }
 
 /* Everything before the first segment (RFC 8216 4.3.3 tags must precede it). */
+/* Without its LL tags a playlist needs 4 only for its own EXT-X-BYTERANGE segments. */
+static int standard_min_version(const struct slc_pl_media *pl)
+{
+    for (size_t i = 0; i < pl->nsegs; i++) {
+        if (pl->segs[i].byterange_length >= 0) {
+            return 4;
+        }
+    }
+    return 3;
+}
+
 static int write_header(const struct slc_pl_media *pl, int ll, struct slc_buf *out)
 {
-    int version = pl->version ? pl->version : slc_pl_media_min_version(pl);
+    int version = pl->version ? pl->version
+                  : ll        ? slc_pl_media_min_version(pl)
+                              : standard_min_version(pl);
     int ret;
 
     ret = slc_buf_printf(out,

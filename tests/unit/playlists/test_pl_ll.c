@@ -80,6 +80,29 @@ static void test_golden(void)
     slc_pl_media_deinit(&pl);
 }
 
+/* The standard rendering (a disk mirror's) drops every LL-HLS tag and keeps the rest. */
+static void test_write_standard(void)
+{
+    static const char *want = "#EXTM3U\n"
+                              "#EXT-X-VERSION:3\n"
+                              "#EXT-X-TARGETDURATION:2\n"
+                              "#EXT-X-MEDIA-SEQUENCE:41\n"
+                              "#EXT-X-INDEPENDENT-SEGMENTS\n"
+                              "#EXTINF:2.000,\n"
+                              "seg00041.ts\n"
+                              "#EXTINF:1.967,\n"
+                              "seg00042.ts\n";
+    struct slc_pl_media pl;
+    struct slc_buf b;
+
+    build(&pl);
+    slc_buf_init(&b, 0);
+    SLC_CHECK_INT_EQ(slc_pl_media_write_standard(&pl, NULL, &b), 0);
+    SLC_CHECK_STR_EQ(b.data ? b.data : "", want);
+    slc_buf_deinit(&b);
+    slc_pl_media_deinit(&pl);
+}
+
 static void test_round_trip(void)
 {
     struct slc_pl_media pl;
@@ -178,6 +201,7 @@ int main(void)
 {
     pl_test_quiet();
     SLC_RUN(test_golden);
+    SLC_RUN(test_write_standard);
     SLC_RUN(test_round_trip);
     SLC_RUN(test_rules);
     SLC_RUN(test_add_part_invalid);
