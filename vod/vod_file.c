@@ -72,16 +72,39 @@ struct walk {
     void *ctx;
 };
 
+static int has_suffix(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+
+    return n > k && strcasecmp(name + n - k, suffix) == 0;
+}
+
+/* A directory holding a playlist is an HLS package (sluice segment's output, say): its .ts
+ * files are that playlist's segments, not titles to list. */
+static int is_package_dir(DIR *d)
+{
+    struct dirent *de;
+    int found = 0;
+
+    while (!found && (de = readdir(d))) {
+        found = de->d_name[0] != '.' && has_suffix(de->d_name, ".m3u8");
+    }
+    rewinddir(d);
+    return found;
+}
+
 /* Depth-first below `dfd` (owned, closed here); w->path holds `plen` bytes of prefix. */
 static void list_dir(struct walk *w, int dfd, size_t plen, int depth)
 {
     DIR *d = fdopendir(dfd);
     struct dirent *de;
+    int package;
 
     if (!d) {
         close(dfd);
         return;
     }
+    package = is_package_dir(d);
     while ((de = readdir(d)) && --w->budget > 0) {
         struct stat st;
         size_t n = strlen(de->d_name);
@@ -90,7 +113,8 @@ static void list_dir(struct walk *w, int dfd, size_t plen, int depth)
             continue; /* dotfiles, too long, vanished; lstat: symlinks are neither */
         }
         memcpy(w->path + plen, de->d_name, n + 1);
-        if (S_ISREG(st.st_mode) && st.st_size > 0 && vod_file_is_media(de->d_name)) {
+        if (S_ISREG(st.st_mode) && st.st_size > 0 && vod_file_is_media(de->d_name) &&
+            !(package && has_suffix(de->d_name, ".ts"))) {
             memcpy(w->path + plen + n, "/index.m3u8", sizeof("/index.m3u8"));
             w->emit(w->ctx, w->path);
         } else if (S_ISDIR(st.st_mode) && depth < SLC_VOD_LIST_DEPTH) {

@@ -88,6 +88,12 @@ done
 list=$(curl -s "$BASE/_streams.json")
 match "player lists sample.mp4" "$list" 'vod/sample\.mp4/index\.m3u8'
 match "player lists a nested file" "$list" 'vod/sub/nested'
+match "player lists a TS file" "$list" 'vod/input\.ts/index\.m3u8'
+if [[ $list == *pkg/seg00000.ts* ]]; then
+    not_ok "player lists no segment of an HLS package in the tree"
+else
+    ok "player lists no segment of an HLS package in the tree"
+fi
 if [[ $list == *escape.mp4* || $list == *hidden* || $list == *readme* ]]; then
     not_ok "player lists no symlink, dotfile or non-media file"
 else

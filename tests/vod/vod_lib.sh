@@ -22,6 +22,10 @@ make_media() {
     ln -s "$WORK/outside/secret.mp4" "$d/escape.mp4"
     ln -s "$WORK/outside" "$d/outdir"
     cp "$MEDIA/sample.mp4" "$d/.hidden.mp4"
+    # an HLS package in the tree: its .ts files are segments, not titles
+    mkdir -p "$d/pkg"
+    cp "$MEDIA/input.ts" "$d/pkg/seg00000.ts"
+    printf '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nseg00000.ts\n#EXT-X-ENDLIST\n' >"$d/pkg/stream.m3u8"
 }
 
 # mirror_media URL_DIR OUT PLAYLIST: fetch a media playlist and every segment it lists.
