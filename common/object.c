@@ -48,8 +48,7 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* A 64-bit finaliser (splitmix64) so that nearby inputs give unrelated validators. */
-static uint64_t mix64(uint64_t x)
+uint64_t slc_object_mix64(uint64_t x)
 {
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;
@@ -96,10 +95,10 @@ int slc_object_new_file(int fd, struct slc_object **out)
     o->fd = fd;
     o->fsize = (uint64_t)st.st_size;
     o->mtime = (int64_t)st.st_mtim.tv_sec;
-    o->validator =
-        mix64((uint64_t)st.st_ino ^ mix64((uint64_t)st.st_size) ^
-              mix64((uint64_t)st.st_mtim.tv_sec * 1000000000ULL + (uint64_t)st.st_mtim.tv_nsec) ^
-              ((uint64_t)st.st_dev << 17));
+    o->validator = slc_object_mix64((uint64_t)st.st_ino ^ slc_object_mix64((uint64_t)st.st_size) ^
+                                    slc_object_mix64((uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
+                                                     (uint64_t)st.st_mtim.tv_nsec) ^
+                                    ((uint64_t)st.st_dev << 17));
     *out = o;
     return 0;
 }
@@ -115,7 +114,7 @@ int slc_object_new_memory(void *data, size_t len, struct slc_object **out)
     }
     o->data = data;
     o->len = len;
-    o->validator = mix64(fnv1a(FNV_OFFSET, data, len) ^ len);
+    o->validator = slc_object_mix64(fnv1a(FNV_OFFSET, data, len) ^ len);
     *out = o;
     return 0;
 }
@@ -227,7 +226,7 @@ void slc_object_stat(struct slc_object *o, struct slc_object_info *info)
         info->size = o->size;
         info->complete = o->complete;
         info->error = o->error;
-        info->validator = o->validator_fixed ? o->validator : mix64(o->hash ^ o->size);
+        info->validator = o->validator_fixed ? o->validator : slc_object_mix64(o->hash ^ o->size);
         info->validator_fixed = o->validator_fixed;
         pthread_mutex_unlock(&o->lock);
         break;

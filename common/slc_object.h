@@ -70,6 +70,9 @@ void slc_object_set_mtime(struct slc_object *o, int64_t mtime);
  * produced). Call before sharing the object: it is not synchronised. */
 void slc_object_set_validator(struct slc_object *o, uint64_t validator);
 
+/** splitmix64's finaliser: nearby inputs give unrelated outputs (for validators). */
+uint64_t slc_object_mix64(uint64_t x);
+
 /** Take one more reference; returns `o`. Thread-safe. */
 struct slc_object *slc_object_ref(struct slc_object *o);
 

@@ -144,11 +144,26 @@ static int64_t file_seek(void *opaque, int64_t offset, int whence)
 }
 
 /* For a regular file (not a live run, not stdin): our pb. 0 when not applicable. */
+/* Our own AVIOContext of `size` bytes over `opaque` as the demuxer's input. */
+static int attach_io(struct slc_seg_source *src, int size, void *opaque,
+                     int (*read)(void *, uint8_t *, int), int64_t (*seek)(void *, int64_t, int))
+{
+    unsigned char *buf = av_malloc((size_t)size);
+
+    src->pb = buf ? avio_alloc_context(buf, size, 0, opaque, read, NULL, seek) : NULL;
+    if (!src->pb) {
+        av_free(buf);
+        return SLC_ENOMEM;
+    }
+    src->fmt->pb = src->pb;
+    src->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
+    return 0;
+}
+
 static int open_file_io(struct slc_seg_source *src, const char *input,
                         const struct slc_seg_config *c)
 {
     struct stat st;
-    unsigned char *buf;
 
     src->fd = -1;
     if (c->live || strcmp(input, "-") == 0 || stat(input, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -160,16 +175,7 @@ static int open_file_io(struct slc_seg_source *src, const char *input,
         slc_log_error("segmenter: cannot open '%s': %s", input, strerror(err));
         return slc_err_from_errno(err);
     }
-    buf = av_malloc(FILE_IO_BUFFER);
-    src->pb =
-        buf ? avio_alloc_context(buf, FILE_IO_BUFFER, 0, src, file_read, NULL, file_seek) : NULL;
-    if (!src->pb) {
-        av_free(buf);
-        return SLC_ENOMEM;
-    }
-    src->fmt->pb = src->pb;
-    src->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
-    return 0;
+    return attach_io(src, FILE_IO_BUFFER, src, file_read, file_seek);
 }
 
 /* udp:// live inputs: no libavformat FIFO thread (fifo_size=0), a 4 MiB socket buffer
@@ -195,7 +201,6 @@ static void set_udp_defaults(AVDictionary **opts, const char *input)
 static int open_udp_io(struct slc_seg_source *src, const char *input, const AVDictionary *opts)
 {
     AVIOInterruptCB cb = {interrupt_cb, src};
-    unsigned char *buf;
     int ret;
 
     if (strncmp(input, "udp://", 6) != 0) {
@@ -205,17 +210,7 @@ static int open_udp_io(struct slc_seg_source *src, const char *input, const AVDi
     if (ret < 0) {
         return ret == SLC_EUNSUPPORTED ? 0 : ret;
     }
-    buf = av_malloc(UDP_IO_BUFFER);
-    src->pb =
-        buf ? avio_alloc_context(buf, UDP_IO_BUFFER, 0, src->udp, slc_seg_udp_read, NULL, NULL)
-            : NULL;
-    if (!src->pb) {
-        av_free(buf);
-        return SLC_ENOMEM;
-    }
-    src->fmt->pb = src->pb;
-    src->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
-    return 0;
+    return attach_io(src, UDP_IO_BUFFER, src->udp, slc_seg_udp_read, NULL);
 }
 
 static int open_demuxer(struct slc_seg_source *src, const char *input,

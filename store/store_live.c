@@ -94,25 +94,14 @@ static int copy_config(struct slc_store_live *s, const struct slc_store_live_con
     return s->name && (!c->dir || s->dir) ? 0 : SLC_ENOMEM;
 }
 
-/* splitmix64's finaliser: nearby inputs give unrelated outputs. */
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
 /* Unique per store instance: the wall clock in ns, the process and the store's address. */
 static uint64_t seed_validators(const struct slc_store_live *s)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    return mix64((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec) ^
-           mix64(((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)s);
+    return slc_object_mix64((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec) ^
+           slc_object_mix64(((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)s);
 }
 
 int slc_store_live_new(const struct slc_store_live_config *c, struct slc_store_live **out)
@@ -209,7 +198,8 @@ int slc_store_live_begin(void *opaque, uint64_t seq)
          * cost a multiply per byte on the ingest thread (perf: the largest user-space item per
          * channel once datagrams were batched). Its content never changes once complete. */
         slc_object_set_validator(cur.obj,
-                                 mix64(s->validator_seed ^ mix64(seq) ^ mix64(++s->begun << 1)));
+                                 slc_object_mix64(s->validator_seed ^ slc_object_mix64(seq) ^
+                                                  slc_object_mix64(++s->begun << 1)));
     }
     pthread_mutex_lock(&s->lock);
     if (s->cur.obj) {
