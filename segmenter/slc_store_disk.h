@@ -35,7 +35,7 @@ struct slc_store_disk_config {
     int target_duration;          /* EVENT: fixed up front (RFC 8216 6.2.1); VOD: ignored */
     slc_store_file_fn on_file;    /* optional: segments, playlists and removals as they land */
     void *on_file_opaque;
-    const char *notify_prefix; /* prepended to the names on_file gets (an alternate
+    const char *notify_prefix; /* prepended to the names on_file receives (an alternate
                                   rendition's folder, "audio_1/"); NULL = none */
     int media_only;            /* write no multivariant playlist (an alternate rendition) */
 };

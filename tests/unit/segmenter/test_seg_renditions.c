@@ -44,10 +44,10 @@ static void test_names(void)
     struct slc_seg_audio_desc a[4];
 
     memset(a, 0, sizeof(a));
-    strcpy(a[0].language, "en");
+    snprintf(a[0].language, sizeof(a[0].language), "%s", "en");
     slc_seg_audio_name(&a[0], NULL, 0, a, 0);
     SLC_CHECK_STR_EQ(a[0].name, "English");
-    strcpy(a[1].language, "en");
+    snprintf(a[1].language, sizeof(a[1].language), "%s", "en");
     slc_seg_audio_name(&a[1], NULL, 1, a, 1);
     SLC_CHECK_STR_EQ(a[1].name, "English 2");
     slc_seg_audio_name(&a[2], "Director \"cut\"", 2, a, 2); /* unquotable title */
@@ -94,11 +94,11 @@ static void test_group(void)
     SLC_CHECK_INT_EQ(slc_seg_audio_group_add(&d, "stream.m3u8", &mv, &v), 0);
     SLC_CHECK(mv.nrenditions == 0 && v.audio_group == NULL); /* one track: no group */
     d.naudio = 2;
-    strcpy(d.audio[0].language, "en");
-    strcpy(d.audio[0].name, "English");
+    snprintf(d.audio[0].language, sizeof(d.audio[0].language), "%s", "en");
+    snprintf(d.audio[0].name, sizeof(d.audio[0].name), "%s", "English");
     d.audio[0].channels = 2;
     d.audio[1].rendition = 1;
-    strcpy(d.audio[1].name, "Audio 2");
+    snprintf(d.audio[1].name, sizeof(d.audio[1].name), "%s", "Audio 2");
     d.audio[1].channels = 1;
     SLC_CHECK_INT_EQ(slc_seg_audio_group_add(&d, "stream.m3u8", &mv, &v), 0);
     v.uri = "stream.m3u8";
