@@ -128,9 +128,15 @@ async function main() {
     await page.evaluate(() => {
       const v = document.getElementById('video');
       v.muted = true;
-      window.liveLog = { waiting: 0, parts: 0, frags: 0 };
+      window.liveLog = { waiting: 0, parts: 0, frags: 0, events: [] };
+      const note = what => { window.liveLog.events.push(`${(performance.now() / 1000).toFixed(2)} ${what} t=${v.currentTime.toFixed(2)}`);
+        if (window.liveLog.events.length > 200) window.liveLog.events.shift(); };
       window.sluice.hls.on('hlsFragLoaded', (ev, d) => { if (d.part) window.liveLog.parts++; else window.liveLog.frags++; });
-      v.addEventListener('waiting', () => { if (v.currentTime > 0) window.liveLog.waiting++; });
+      v.addEventListener('waiting', () => { if (v.currentTime > 0) window.liveLog.waiting++; note('waiting'); });
+      for (const e of ['seeking', 'seeked', 'stalled', 'ratechange', 'playing', 'pause'])
+        v.addEventListener(e, () => note(e));
+      window.sluice.hls.on('hlsBufferFlushing', (ev, d) => note(`flushing ${d.startOffset}-${d.endOffset}`));
+      window.sluice.hls.on('hlsError', (ev, d) => note(`error ${d.details}`));
     });
     await page.waitForFunction(() => document.getElementById('video').currentTime > 0.5, null, { timeout: 30000 });
     // steady phase: >= 30 s of playback, sampling latency and progress every second (stalls
@@ -139,13 +145,25 @@ async function main() {
     const lat = [];
     // progress is judged in the page's own clock: under load the harness's evaluate() calls
     // can run late, and two of them 0.2 s apart in page time are not a stall
-    let last = await page.evaluate(() => ({ t: document.getElementById('video').currentTime, now: performance.now() }));
+    let last = await page.evaluate(() => ({ t: document.getElementById('video').currentTime, now: performance.now(), rs: document.getElementById('video').readyState, buf: '' }));
     let stuck = 0;
     for (let i = 0; i < 32; i++) {
       await sleep(1000);
-      const st = await page.evaluate(() => ({ t: document.getElementById('video').currentTime, now: performance.now(), lat: window.sluice.hls.latency }));
+      const st = await page.evaluate(() => {
+        const v = document.getElementById('video');
+        const b = []; for (let k = 0; k < v.buffered.length; k++) b.push(`${v.buffered.start(k).toFixed(2)}-${v.buffered.end(k).toFixed(2)}`);
+        const q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality() : {};
+        return { t: v.currentTime, now: performance.now(), lat: window.sluice.hls.latency, rs: v.readyState, rate: v.playbackRate,
+          buf: b.join(','), frames: q.totalVideoFrames, dropped: q.droppedVideoFrames };
+      });
       const elapsed = (st.now - last.now) / 1000;
-      if (elapsed >= 0.5 && st.t - last.t < 0.5 * elapsed) stuck++;
+      if (elapsed >= 0.5 && st.t - last.t < 0.5 * elapsed) {
+        stuck++;
+        const ev = await page.evaluate(() => window.liveLog.events.slice(-12));
+        console.log(`# stuck sample: page ${(last.now / 1000).toFixed(2)}->${(st.now / 1000).toFixed(2)} currentTime ${last.t.toFixed(2)}->${st.t.toFixed(2)}` +
+          ` readyState ${last.rs}->${st.rs} rate ${st.rate} buffered [${last.buf}]->[${st.buf}] frames ${last.frames}->${st.frames} dropped ${st.dropped}` +
+          ` latency ${st.lat}; events: ${ev.join(' | ') || 'none'}`);
+      }
       last = st;
       if (Number.isFinite(st.lat) && st.lat > 0) lat.push(st.lat);
     }
