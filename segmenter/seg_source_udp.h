@@ -12,8 +12,10 @@
 /* How long the reader lets datagrams queue in the socket before it collects them: one
  * wake-up and one recvmmsg per interval instead of a poll + recvfrom per datagram. Bounds the
  * wake-ups of a channel whatever the sender's pacing; adds at most this much latency (small
- * next to a 2 s segment or a 0.5 s LL-HLS part). bench/LIVE.md: 20 ms gave 37 context
- * switches per second per 3 Mbit/s channel, 50 ms 20 (0.415 % of a core against 0.453 %);
+ * next to a 2 s segment or a 0.5 s LL-HLS part). Batches are collected at whole multiples of
+ * the interval on the monotonic clock, the same instants for every channel of the process,
+ * so their threads wake on one timer expiry and run back to back. bench/LIVE.md: wake-ups
+ * are most of a channel's cost on this box (20 ms: 0.326 % of a core, 100 ms: 0.217 %);
  * 20 ms it is, since issue 4 wants a segment listed within 50 ms of its closing keyframe
  * and the batch delay adds to the interleaver's wait for the audio frame (~21 ms). The
  * socket buffer must hold one interval: 20 ms of 60 Mbit/s is 150 KiB. */
@@ -30,7 +32,7 @@ struct slc_seg_udp_stats {
     uint64_t datagrams; /* datagrams received */
     uint64_t bytes;     /* bytes handed to the demuxer */
     uint64_t batches;   /* recvmmsg calls that returned datagrams */
-    uint64_t polls;     /* poll(2) waits for a silent socket */
+    uint64_t polls;     /* poll(2) waits for a silent socket (after 5 empty batch instants) */
     uint64_t truncated; /* datagrams longer than a slot (their tails are lost) */
     int rcvbuf;         /* SO_RCVBUF the kernel granted */
     int local_port;     /* the bound port */

@@ -11,7 +11,6 @@
 
 #include <libavformat/avformat.h>
 #include <libavutil/opt.h>
-#include <libavutil/time.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,10 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A silent socket is polled in slices this long, so that stop and the I/O deadline are seen. */
 #define POLL_SLICE_MS 100
+/* Batch instants in a row that found the socket empty before it is waited on with poll(2). */
+#define SILENT_BATCHES 5
 #define PKT_MIN 188
 #define PKT_MAX 65507
 #define QUERY_CAP 1024
@@ -41,9 +43,11 @@ struct slc_seg_udp {
     int fd;
     AVIOInterruptCB cb;
     int slot;              /* bytes per datagram slot */
-    uint8_t *buf;          /* SLC_SEG_UDP_SLOTS slots, compacted after each batch */
-    size_t pos, len;       /* unread bytes of the current batch: buf[pos, len) */
-    int64_t next_batch_us; /* av_gettime_relative() before which no batch is collected */
+    uint8_t *buf;          /* SLC_SEG_UDP_SLOTS slots of `slot` bytes */
+    int nmsg, cur;         /* datagrams in the current batch; the one being read */
+    size_t off, left;      /* read offset in datagram `cur`; unread bytes of the batch */
+    int64_t next_batch_us; /* monotonic clock (us) before which no batch is collected */
+    int empty;             /* batch instants in a row that found the socket empty */
     int warned_trunc;
     struct mmsghdr msgs[SLC_SEG_UDP_SLOTS];
     struct iovec iov[SLC_SEG_UDP_SLOTS];
@@ -345,13 +349,13 @@ int slc_seg_udp_open(const char *url, const AVDictionary *opts, const AVIOInterr
 
 /* ---- reading ---- */
 
-/* Move the datagrams of a batch of `n` together at the start of the buffer. */
-static void compact(struct slc_seg_udp *u, int n)
+/* Take a batch of `n` datagrams: they are read from their slots where they lie (no copy to
+ * close the gaps between them). */
+static void take(struct slc_seg_udp *u, int n)
 {
-    size_t at = 0;
+    size_t total = 0;
 
     for (int i = 0; i < n; i++) {
-        size_t got = u->msgs[i].msg_len;
         if (u->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
             u->st.truncated++;
             if (!u->warned_trunc) {
@@ -361,16 +365,15 @@ static void compact(struct slc_seg_udp *u, int n)
                              u->slot);
             }
         }
-        if (at != (size_t)i * (size_t)u->slot && got > 0) {
-            memmove(u->buf + at, u->buf + (size_t)i * (size_t)u->slot, got);
-        }
-        at += got;
         u->msgs[i].msg_hdr.msg_flags = 0;
+        total += u->msgs[i].msg_len;
     }
     u->st.datagrams += (uint64_t)n;
     u->st.batches++;
-    u->pos = 0;
-    u->len = at;
+    u->nmsg = n;
+    u->cur = 0;
+    u->off = 0;
+    u->left = total;
 }
 
 static int interrupted(const struct slc_seg_udp *u)
@@ -378,27 +381,55 @@ static int interrupted(const struct slc_seg_udp *u)
     return u->cb.callback && u->cb.callback(u->cb.opaque);
 }
 
-/* Wait until the batch interval has passed, then take what the socket holds; wait for the
- * socket when it holds nothing. 0 (u->len > 0), AVERROR_EXIT or AVERROR(errno). */
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The first batch instant after `now`: instants are whole multiples of the interval on the
+ * monotonic clock, shared by every channel of the process, so the channel threads wake
+ * together on one timer expiry and run back to back instead of each waking an idle CPU at its
+ * own moment (bench/LIVE.md: a wake-up from idle is most of the cost of a channel). */
+static int64_t next_instant(int64_t now)
+{
+    return (now / SLC_SEG_UDP_BATCH_US + 1) * SLC_SEG_UDP_BATCH_US;
+}
+
+static void sleep_until(int64_t at_us)
+{
+    struct timespec ts = {.tv_sec = at_us / 1000000, .tv_nsec = (long)(at_us % 1000000) * 1000};
+
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+    }
+}
+
+/* Collect what the socket holds at each batch instant. A socket found empty SILENT_BATCHES
+ * times in a row is waited on with poll(2) in slices instead (a stalled input costs no
+ * wake-ups), and the next datagram is collected as soon as it comes.
+ * 0 (u->left > 0), AVERROR_EXIT or AVERROR(errno). */
 static int refill(struct slc_seg_udp *u)
 {
     for (;;) {
-        int64_t now = av_gettime_relative();
+        int64_t now = mono_us();
         int n;
         if (interrupted(u)) {
             return AVERROR_EXIT;
         }
         if (now < u->next_batch_us) {
-            int64_t wait = u->next_batch_us - now;
-            av_usleep((unsigned)(wait < POLL_SLICE_MS * 1000 ? wait : POLL_SLICE_MS * 1000));
+            int64_t slice = now + POLL_SLICE_MS * 1000;
+            sleep_until(u->next_batch_us < slice ? u->next_batch_us : slice);
             continue;
         }
         n = recvmmsg(u->fd, u->msgs, SLC_SEG_UDP_SLOTS, MSG_DONTWAIT, NULL);
         if (n > 0) {
-            compact(u, n);
+            take(u, n);
+            u->empty = 0;
             /* a full batch means more is queued: collect it at once */
-            u->next_batch_us = n == SLC_SEG_UDP_SLOTS ? 0 : now + SLC_SEG_UDP_BATCH_US;
-            if (u->len > 0) {
+            u->next_batch_us = n == SLC_SEG_UDP_SLOTS ? 0 : next_instant(now);
+            if (u->left > 0) {
                 return 0;
             }
             continue; /* only empty datagrams */
@@ -408,10 +439,18 @@ static int refill(struct slc_seg_udp *u)
             slc_log_debug("segmenter: udp recvmmsg failed: %s", strerror(err));
             return AVERROR(err);
         }
-        if (n < 0 && errno == EAGAIN) {
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (++u->empty < SILENT_BATCHES) {
+            u->next_batch_us = next_instant(now);
+            continue;
+        }
+        {
             struct pollfd p = {.fd = u->fd, .events = POLLIN};
             u->st.polls++;
             (void)poll(&p, 1, POLL_SLICE_MS);
+            u->next_batch_us = 0;
         }
     }
 }
@@ -419,22 +458,31 @@ static int refill(struct slc_seg_udp *u)
 int slc_seg_udp_read(void *opaque, uint8_t *buf, int size)
 {
     struct slc_seg_udp *u = opaque;
-    size_t n;
+    size_t done = 0;
 
     if (size <= 0) {
         return AVERROR(EINVAL);
     }
-    if (u->pos == u->len) {
+    if (u->left == 0) {
         int ret = refill(u);
         if (ret < 0) {
             return ret;
         }
     }
-    n = u->len - u->pos < (size_t)size ? u->len - u->pos : (size_t)size;
-    memcpy(buf, u->buf + u->pos, n);
-    u->pos += n;
-    u->st.bytes += n;
-    return (int)n;
+    while (done < (size_t)size && u->left > 0) {
+        size_t have = u->msgs[u->cur].msg_len - u->off;
+        size_t k = have < (size_t)size - done ? have : (size_t)size - done;
+        memcpy(buf + done, u->buf + (size_t)u->cur * (size_t)u->slot + u->off, k);
+        done += k;
+        u->off += k;
+        u->left -= k;
+        if (u->off == u->msgs[u->cur].msg_len) {
+            u->cur++;
+            u->off = 0;
+        }
+    }
+    u->st.bytes += done;
+    return (int)done;
 }
 
 void slc_seg_udp_get_stats(const struct slc_seg_udp *u, struct slc_seg_udp_stats *st)
