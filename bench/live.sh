@@ -15,7 +15,7 @@
 #                 `ffmpeg -re -stream_loop -1 -c copy`: cheap enough for 100 channels
 #                 (nginx-rtmp gets the same streams remuxed to FLV: SOURCE=ts only)
 #   FFMPEG=0      no ffmpeg -f hls processes        NGINX=0   no nginx-rtmp
-#   PLAYER=0      skip the hls.js run               WARMUP=10 seconds before measuring
+#   PLAYER=0      skip the hls.js run               WARMUP=30 seconds before measuring
 #   SLUICE_BASE=path/to/older/sluice   also run that binary on its own copy of the streams
 #                 (before/after figures from the same run)
 set -uo pipefail
@@ -27,7 +27,10 @@ fi
 N=${1:-20}
 SECS=${2:-30}
 SOURCE=${SOURCE:-lavfi}
-WARMUP=${WARMUP:-10}
+# Steady state: sluice's in-memory window (6 segments, plus 6 kept for late readers) fills in
+# the first ~26 s, and the page faults of that growth are start-up cost; the disk writers'
+# page cache grows the same way.
+WARMUP=${WARMUP:-30}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${SLUICE_BIN:-$ROOT/build/sluice}
 WORK=$(mktemp -d /tmp/sluice-bench-live.XXXXXX)
@@ -174,7 +177,7 @@ if [[ $FFMPEG == 1 ]]; then
         PIDS+=($!)
     done
 fi
-sleep "$WARMUP" # inputs probed, windows filling
+sleep "$WARMUP" # inputs probed, windows filled
 port=$(sed -n 's|^sluice: listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/sluice.out")
 made "$port" >"$WORK/made0"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
