@@ -133,12 +133,20 @@ async function main() {
         if (window.liveLog.events.length > 200) window.liveLog.events.shift(); };
       window.sluice.hls.on('hlsFragLoaded', (ev, d) => { if (d.part) window.liveLog.parts++; else window.liveLog.frags++; });
       v.addEventListener('waiting', () => { if (v.currentTime > 0) window.liveLog.waiting++; note('waiting'); });
+      v.addEventListener('playing', () => { if (window.liveLog.playingAt === undefined) window.liveLog.playingAt = v.currentTime; });
+      if (!v.paused && !v.seeking && v.readyState >= 3) window.liveLog.playingAt = v.currentTime; // already playing
       for (const e of ['seeking', 'seeked', 'stalled', 'ratechange', 'playing', 'pause'])
         v.addEventListener(e, () => note(e));
       window.sluice.hls.on('hlsBufferFlushing', (ev, d) => note(`flushing ${d.startOffset}-${d.endOffset}`));
       window.sluice.hls.on('hlsError', (ev, d) => note(`error ${d.details}`));
     });
-    await page.waitForFunction(() => document.getElementById('video').currentTime > 0.5, null, { timeout: 30000 });
+    // playback has started: 0.5 s played since the first 'playing' event. (currentTime alone
+    // is no sign: hls.js seeks to its live start position, 8 s or so, before anything is
+    // buffered, and the media element reports the target of that seek at once.)
+    await page.waitForFunction(() => {
+      const v = document.getElementById('video');
+      return window.liveLog.playingAt !== undefined && !v.seeking && v.currentTime > window.liveLog.playingAt + 0.5;
+    }, null, { timeout: 30000 });
     // steady phase: >= 30 s of playback, sampling latency and progress every second (stalls
     // count from here: the start itself, seeking to hls.js's start position, is not one)
     await page.evaluate(() => { window.liveLog.waiting = 0; });
