@@ -183,7 +183,7 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t cap)
 
 void origin_access_log(struct slc_origin *o, struct MHD_Connection *c, const struct origin_req *rq)
 {
-    char line[ORIGIN_LOG_PATH_MAX + 256], when[32], who[INET6_ADDRSTRLEN];
+    char line[ORIGIN_LOG_PATH_MAX + ORIGIN_LOG_QUERY_MAX + 256], when[32], who[INET6_ADDRSTRLEN];
     struct timespec ts;
     struct tm tm;
     int n;
@@ -197,9 +197,9 @@ void origin_access_log(struct slc_origin *o, struct MHD_Connection *c, const str
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
     client_addr(c, who, sizeof(who));
     /* one write(2) per line: lines from several threads never interleave */
-    n = snprintf(line, sizeof(line), "%s.%03ldZ %s %s %s %u %llu %.3fms\n", when,
-                 ts.tv_nsec / 1000000L, who, rq->method[0] ? rq->method : "-", rq->path, rq->status,
-                 (unsigned long long)rq->bytes, ms);
+    n = snprintf(line, sizeof(line), "%s.%03ldZ %s %s %s%s%s %u %llu %.3fms\n", when,
+                 ts.tv_nsec / 1000000L, who, rq->method[0] ? rq->method : "-", rq->path,
+                 rq->query[0] ? "?" : "", rq->query, rq->status, (unsigned long long)rq->bytes, ms);
     if (n > 0) {
         ssize_t w = write(o->access_fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line));
         (void)w;

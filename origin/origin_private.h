@@ -19,6 +19,7 @@
 #define ORIGIN_STREAM_NAME_MAX 96
 /* Paths kept for the access log are cut at this length. */
 #define ORIGIN_LOG_PATH_MAX 256
+#define ORIGIN_LOG_QUERY_MAX 256
 
 struct origin_mount {
     char prefix[SLC_ORIGIN_PREFIX_MAX];
@@ -80,6 +81,7 @@ struct origin_req {
     int stream_idx;  /* index into metrics.streams, -1 none, -2 "other" */
     char method[8];
     char path[ORIGIN_LOG_PATH_MAX];
+    char query[ORIGIN_LOG_QUERY_MAX]; /* after '?', for the access log (LL-HLS directives) */
     struct origin_block *blk; /* a blocking playlist reload in progress, or NULL */
 };
 

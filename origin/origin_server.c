@@ -292,11 +292,24 @@ static int raw_has_nul(const char *uri)
     return 0;
 }
 
+/* Copy `src` up to `stop` (or its end) for the access log, truncated to `cap`: the log must
+ * not carry terminal escapes or fake line breaks, so control bytes and spaces become '?'. */
+static void log_copy(char *dst, size_t cap, const char *src, char stop)
+{
+    size_t i = 0;
+
+    for (; src[i] && src[i] != stop && i < cap - 1; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        dst[i] = ch < 0x21 || ch == 0x7f ? '?' : (char)ch;
+    }
+    dst[i] = '\0';
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
     struct slc_origin *o = cls;
     struct origin_req *rq = malloc(sizeof(*rq));
-    size_t i = 0;
+    const char *q;
 
     (void)c;
     if (!rq) {
@@ -311,12 +324,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     rq->stream_idx = -1;
     rq->method[0] = '\0';
     rq->blk = NULL;
-    for (; uri[i] && uri[i] != '?' && i < sizeof(rq->path) - 1; i++) {
-        unsigned char ch = (unsigned char)uri[i];
-        /* the access log must not carry terminal escapes or fake line breaks */
-        rq->path[i] = ch < 0x21 || ch == 0x7f ? '?' : (char)ch;
-    }
-    rq->path[i] = '\0';
+    log_copy(rq->path, sizeof(rq->path), uri, '?');
+    q = strchr(uri, '?');
+    log_copy(rq->query, sizeof(rq->query), q ? q + 1 : "", '\0');
     atomic_fetch_add(&o->in_flight, 1);
     return rq;
 }

@@ -124,10 +124,15 @@ match "metrics: open connections" "$m" 'sluice_http_open_connections [0-9]'
 match "metrics: per stream" "$m" 'sluice_stream_requests_total\{stream="vod"\} [1-9]'
 match "metrics: per stream bytes" "$m" 'sluice_stream_bytes_total\{stream="vod"\} [1-9]'
 
+# the query string is logged (LL-HLS directives), control bytes and spaces as '?'
+curl -s -o /dev/null "$BASE/vod/stream.m3u8?_HLS_msn=12&_HLS_part=2&x=%0A%20a"
+
 stop_server TERM
-# access log: time, client, method, path, status, bytes, duration
+# access log: time, client, method, path[?query], status, bytes, duration
 line=$(grep ' /vod/seg00001.ts 206 ' "$WORK/access.log" | head -1)
 match "access log line" "$line" \
     '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z 127\.0\.0\.1 GET /vod/seg00001\.ts 206 100 [0-9.]+ms$'
 match "access log has HEAD" "$(cat "$WORK/access.log")" "HEAD /vod/seg00001.ts 200 0 "
+match "access log has the query" "$(cat "$WORK/access.log")" \
+    ' GET /vod/stream\.m3u8\?_HLS_msn=12&_HLS_part=2&x=%0A%20a 200 [0-9]+ '
 finish
