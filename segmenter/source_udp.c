@@ -442,7 +442,8 @@ static int refill(struct slc_seg_udp *u)
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (++u->empty < SILENT_BATCHES) {
+        if (u->empty < SILENT_BATCHES) {
+            u->empty++;
             u->next_batch_us = next_instant(now);
             continue;
         }
