@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Live cases: the ffmpeg CLI (an encoder no one here wrote) pushes a lavfi source into
-# `sluice serve --live` or `sluice live` over UDP, SRT or RTMP; node live_watch.mjs polls the
+# `sluice serve --live` or `sluice live` over UDP, RTP, SRT or RTMP; node live_watch.mjs polls the
 # playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
 # encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
 # `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
-#   live_case.sh udp|wrap|srt|rtmp|live_kill|llhls|midgop
+#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|llhls|midgop|many
 set -uo pipefail
 case_name=${1:?case}
 BIN=${SLUICE_BIN:?}
@@ -167,6 +167,22 @@ case_srt() {
     check "standard HLS: no part tags, delivery directives ignored (no blocking)" \
         bash -c "! curl -s '$BASE/live/cam/stream.m3u8' | grep -q '^#EXT-X-PART' && curl -s -m 1 -o /dev/null -w '%{http_code}' '$BASE/live/cam/stream.m3u8?_HLS_msn=999999' | grep -qx 200"
     sleep 6
+    check_playable "$BASE/live/cam"
+    encoder_stop
+    watch_end
+    serve_stop
+}
+
+case_rtp() {
+    local port
+    # RTP on an even port (RTCP takes the next one), as RFC 3550 asks
+    port=$(($(free_port SOCK_DGRAM) & ~1))
+    serve_start --live "cam=rtp://127.0.0.1:$port" --io-timeout 3 --no-low-latency
+    sleep 0.5
+    encoder_start "rtp://127.0.0.1:$port" rtp_mpegts
+    watch_start "$BASE/live/cam/stream.m3u8"
+    check "3 segments listed within 14 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 14
+    sleep 4
     check_playable "$BASE/live/cam"
     encoder_stop
     watch_end
