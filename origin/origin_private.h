@@ -82,7 +82,7 @@ struct origin_req {
     char method[8];
     char path[ORIGIN_LOG_PATH_MAX];
     char query[ORIGIN_LOG_QUERY_MAX]; /* after '?', for the access log (LL-HLS directives) */
-    struct origin_block *blk; /* a blocking playlist reload in progress, or NULL */
+    struct origin_block *blk;         /* a blocking playlist reload in progress, or NULL */
 };
 
 /* ---- origin_block.c ---- */
