@@ -150,6 +150,10 @@ void slc_cli_live_init_ffmpeg(void);
 
 struct slc_origin;
 struct slc_live_channel;
+struct slc_upload;
+struct slc_cli_upload_opts;
+
+#define SLC_CLI_URL_MAX 2048
 
 /* The live channels of `sluice serve`. */
 struct slc_cli_channels {
@@ -157,19 +161,25 @@ struct slc_cli_channels {
     const char *names[SLC_CLI_LIST_MAX + 1];
     struct slc_store_live *stores[SLC_CLI_LIST_MAX + 1];
     char mirror[SLC_CLI_LIST_MAX + 1][PATH_MAX];
+    struct slc_upload *up[SLC_CLI_LIST_MAX + 1]; /* the mirror's uploader, or NULL */
+    char up_url[SLC_CLI_LIST_MAX + 1][SLC_CLI_URL_MAX];
     size_t n;
 };
 
 /** Start one channel per "NAME=INPUT" in `specs` (plus the test-pattern channel `test` when
- * `test_input` is not NULL), each with its own ingest thread. 0, or SLC_EINVAL for a bad spec
- * or name (printed), or the channel's error; started channels stay in `cs` either way. */
+ * `test_input` is not NULL), each with its own ingest thread. With `mirror`, each window is
+ * also written to mirror/NAME/, and with `up` (its url set) that folder is uploaded to
+ * url/NAME/ as it is written (as `sluice live --upload`). 0, or SLC_EINVAL for a bad spec or
+ * name (printed), or the channel's error; started channels stay in `cs` either way. */
 int slc_cli_channels_start(struct slc_cli_channels *cs, const struct slc_cli_list *specs,
                            const struct slc_cli_live_opts *o, const char *mirror,
-                           const char *test_input);
+                           const struct slc_cli_upload_opts *up, const char *test_input);
 
 /** Serve the channels at /live/. */
 int slc_cli_channels_mount(struct slc_cli_channels *cs, struct slc_origin *origin);
 
-/** Stop every ingest thread (each playlist gets its ENDLIST), then (free) release them. */
-void slc_cli_channels_stop(struct slc_cli_channels *cs);
+/** Stop every ingest thread (each playlist gets its ENDLIST), then wait for the uploads
+ * (with their last playlists; a second signal abandons them) and print their summaries
+ * unless `quiet`. 0, or SLC_EIO if an upload is incomplete. (free) releases the channels. */
+int slc_cli_channels_stop(struct slc_cli_channels *cs, int quiet);
 void slc_cli_channels_free(struct slc_cli_channels *cs);

@@ -3,6 +3,7 @@
  * and the wait for SIGINT/SIGTERM. The server itself is origin/. */
 #include "cli.h"
 #include "cli_live.h"
+#include "cli_upload.h"
 
 #include "slc_err.h"
 #include "slc_file.h"
@@ -38,6 +39,7 @@ struct serve_cfg {
     struct slc_cli_list live;
     struct slc_cli_live_opts lo;
     const char *live_mirror;
+    struct slc_cli_upload_opts up;
     const char *vod;
     long long vod_cache_mb;
     long long vod_segment_cache_mb;
@@ -53,6 +55,7 @@ struct serve_cfg {
 #define TEST_INPUT "testsrc2=size=1280x720:rate=30[out0];sine=frequency=440:sample_rate=48000[out1]"
 
 #define OPT(f) offsetof(struct serve_cfg, f)
+#define UP(f) offsetof(struct serve_cfg, up.f)
 
 static const struct slc_cli_opt serve_opts[] = {
     {"listen", SLC_OPT_STRING, OPT(listen), "127.0.0.1:8080", 0, 0, NULL, "ADDR:PORT",
@@ -93,9 +96,10 @@ static const struct slc_cli_opt serve_opts[] = {
      "ingest INPUT (URL, device with --format, file with --realtime) and serve it at "
      "/live/NAME/index.m3u8 (repeatable)"},
     {"live-mirror", SLC_OPT_STRING, OPT(live_mirror), NULL, 0, 0, NULL, "DIR",
-     "also write each live window to DIR/NAME/ (continued after a restart)"},
+     "also write each live window to DIR/NAME/ (continued after a restart); with --upload, "
+     "PUT it to URL/NAME/ as it is written"},
     SLC_CLI_LIVE_OPTS(struct serve_cfg, lo),
-};
+    SLC_CLI_UPLOAD_OPTS(UP)};
 
 static int is_dir(const char *p)
 {
@@ -226,7 +230,9 @@ static int mount_vod(struct slc_origin *o, const struct serve_cfg *cfg)
     return slc_vod_mount(o, "vod", &vc);
 }
 
-static int serve(const struct serve_cfg *cfg, const char *root, struct slc_cli_channels *cs)
+/* Run the origin until a signal. *up_ret: the live uploads' result (0 or SLC_EIO). */
+static int serve(const struct serve_cfg *cfg, const char *root, struct slc_cli_channels *cs,
+                 int *up_ret)
 {
     struct slc_origin_config oc;
     struct slc_origin *o = NULL;
@@ -264,8 +270,9 @@ static int serve(const struct serve_cfg *cfg, const char *root, struct slc_cli_c
         if (!cfg->quiet) {
             fprintf(stderr, "sluice: stopping (finishing in-flight responses)\n");
         }
-        /* ingest first: every live playlist gets its ENDLIST before the server goes */
-        slc_cli_channels_stop(cs);
+        /* ingest first: every live playlist gets its ENDLIST before the server goes (and its
+         * uploads drain while in-flight responses finish) */
+        *up_ret = slc_cli_channels_stop(cs, cfg->quiet);
         slc_origin_stop(o, GRACE_MS);
     }
     slc_origin_free(&o);
@@ -278,7 +285,7 @@ static int run_serve(void *vcfg, int argc, char **argv)
     struct slc_cli_channels *cs = calloc(1, sizeof(*cs));
     int embedded = !cfg->root && cfg->live.n == 0 && !cfg->vod;
     char root[PATH_MAX];
-    int ret = cs ? 0 : SLC_ENOMEM;
+    int ret = cs ? 0 : SLC_ENOMEM, up_ret = 0;
 
     (void)argc;
     (void)argv;
@@ -292,18 +299,26 @@ static int run_serve(void *vcfg, int argc, char **argv)
     } else if (ret == 0 && embedded) {
         ret = prepare_default_root(root, sizeof(root));
     }
+    if (ret == 0 && cfg->up.url && !cfg->live_mirror) {
+        fprintf(stderr, "sluice serve: --upload needs --live-mirror DIR (the files it uploads)\n");
+        ret = SLC_EINVAL;
+    }
     if (ret == 0) {
-        ret = slc_cli_channels_start(cs, &cfg->live, &cfg->lo, cfg->live_mirror,
+        ret = slc_cli_channels_start(cs, &cfg->live, &cfg->lo, cfg->live_mirror, &cfg->up,
                                      embedded ? TEST_INPUT : NULL);
     }
     if (ret == 0) {
-        ret = serve(cfg, cfg->root || embedded ? root : NULL, cs);
+        ret = serve(cfg, cfg->root || embedded ? root : NULL, cs, &up_ret);
     }
     if (cs) {
-        slc_cli_channels_stop(cs);
+        int r = slc_cli_channels_stop(cs, cfg->quiet); /* if serve() did not get that far */
+        up_ret = up_ret < 0 ? up_ret : r;
         slc_cli_channels_free(cs);
     }
     free(cs);
+    if (ret == 0 && up_ret == SLC_EIO) {
+        return SLC_EXIT_UPLOAD;
+    }
     return slc_cli_exit_code(ret);
 }
 

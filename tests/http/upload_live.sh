@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # `sluice live --upload` against nginx's WebDAV module on 127.0.0.1: ffmpeg pushes MPEG-TS
 # over UDP from lavfi into `sluice live` (window 3, 1 s segments) for about 10 s.
-#   upload_live.sh delete|nodelete   (env: SLUICE_BIN SLUICE_WORK SLUICE_SRC)
+# serve: the same through `sluice serve --live cam=... --live-mirror DIR --upload URL`
+# (DIR/cam/ goes to URL/cam/; stopped with SIGTERM), with the delete checks.
+#   upload_live.sh delete|nodelete|serve   (env: SLUICE_BIN SLUICE_WORK SLUICE_SRC)
 # Checks: every playlist version seen on the server lists only segments already PUT (access
 # log) and present; delete: segments removed locally get DELETEd and the remote directory
 # ends equal to the local one; nodelete: the target refuses DELETE (405) once, sluice stops
@@ -36,9 +38,20 @@ prefix=live
 remote="$dav/root/$prefix"
 out="$work/out"
 port=$(udp_port)
-"$bin" live "udp://127.0.0.1:$port" "$out" --window 3 --target-duration 1 --io-timeout 3 \
-    --upload "http://127.0.0.1:$DAV_PORT/$prefix/" --upload-header 'X-Test: 1' \
-    2>"$work/live.err" &
+if [[ $case == serve ]]; then
+    remote="$dav/root/$prefix/cam"
+    "$bin" serve --listen 127.0.0.1:0 --access-log off --live "cam=udp://127.0.0.1:$port" \
+        --live-mirror "$out" --window 3 --target-duration 1 --io-timeout 3 \
+        --upload "http://127.0.0.1:$DAV_PORT/$prefix" --upload-header 'X-Test: 1' \
+        >"$work/serve.out" 2>"$work/live.err" &
+    out="$out/cam"
+    stop_sig=TERM
+else
+    "$bin" live "udp://127.0.0.1:$port" "$out" --window 3 --target-duration 1 --io-timeout 3 \
+        --upload "http://127.0.0.1:$DAV_PORT/$prefix/" --upload-header 'X-Test: 1' \
+        2>"$work/live.err" &
+    stop_sig=INT
+fi
 live=$!
 pids+=("$live")
 ffmpeg -nostdin -v error -re -f lavfi -i testsrc2=size=320x180:rate=30 \
@@ -50,7 +63,7 @@ enc=$!
 pids+=("$enc")
 python3 "$src/tests/http/upload_live_watch.py" "$remote" "$dav/access.log" 11 ||
     fail "a playlist on the server listed a segment not yet uploaded"
-kill -INT "$live"
+kill -"$stop_sig" "$live"
 wait "$live"
 rc=$?
 wait "$enc" 2>/dev/null
@@ -70,7 +83,7 @@ for f in "$out"/*; do
     cmp -s "$f" "$remote/$(basename "$f")" || fail "$(basename "$f") differs or is missing remotely"
 done
 case $case in
-delete)
+delete | serve)
     [[ $(grep -cE '^DELETE \S+\.ts 204' "$dav/access.log") -eq $ndel ]] || fail "a DELETE failed"
     [[ $ndel -eq $((nseg - nlocal)) ]] || fail "$ndel DELETEs for $((nseg - nlocal)) removed"
     diff <(cd "$out" && ls) <(cd "$remote" && ls) || fail "remote files differ from local ones"
