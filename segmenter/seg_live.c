@@ -2,7 +2,9 @@
 /* Live runs: one source session after another until stopped. A disconnect, stall or failure
  * ends the open segment (so everything received is published), then the input is opened
  * again with exponential back-off; the output timeline continues and the next segment is
- * marked as a discontinuity (RFC 8216 4.3.2.3: the encoder may have restarted). */
+ * marked as a discontinuity (RFC 8216 4.3.2.3: the encoder may have restarted). An input
+ * that can't come back (a pipe, a regular file without --loop) ends the run at its end: the
+ * playlist is complete (the sink's finish writes EXT-X-ENDLIST). */
 #include "seg_pipeline.h"
 
 #include "slc_err.h"
@@ -12,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define BACKOFF_MIN_US 500000
 #define BACKOFF_MAX_US 10000000
@@ -39,11 +42,31 @@ static int end_session(struct slc_seg_pipeline *p)
     return ret;
 }
 
-/* One opening of the input; returns 0 when it ran (ended or failed later), or the open
- * error. Sink errors come back as themselves so the caller can stop. */
+/* Whether the end of `input` is the end of the stream: stdin and other pipes can't be
+ * opened again, and opening a regular file again would replay it (that is --loop). Network
+ * inputs and devices come back. */
+static int ends_for_good(const char *input)
+{
+    struct stat st;
+
+    if (strcmp(input, "-") == 0 || strncmp(input, "pipe:", 5) == 0 ||
+        strncmp(input, "fd:", 3) == 0) {
+        return 1;
+    }
+    if (strncmp(input, "file:", 5) == 0) {
+        input += 5;
+    } else if (strstr(input, "://")) {
+        return 0;
+    }
+    return stat(input, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* One opening of the input; returns 0 when it ran (ended or failed later), SLC_EOF when it
+ * ran to an end that is final (see ends_for_good), or the open error. Sink errors come back
+ * as themselves so the caller can stop. */
 static int one_session(struct slc_seg_pipeline *p, const char *input, int *ran)
 {
-    int ret = slc_seg_session_open(p, input);
+    int ret = slc_seg_session_open(p, input), final = 0;
 
     *ran = 0;
     if (ret < 0) {
@@ -53,11 +76,14 @@ static int one_session(struct slc_seg_pipeline *p, const char *input, int *ran)
     *ran = 1;
     slc_log_info("segmenter: live input '%s' connected", input);
     ret = slc_seg_session_run(p);
+    if (ret == SLC_EOF && !p->cfg->loop && ends_for_good(input)) {
+        slc_log_info("segmenter: live input '%s' ended; the stream is complete", input);
+        final = SLC_EOF;
+    } else if (ret == SLC_EOF && !p->cfg->loop) {
+        slc_log_warn("segmenter: live input '%s' ended; reconnecting", input);
+    }
     if (ret == SLC_EOF || ret == SLC_ETIMEDOUT || ret == SLC_EIO || ret == SLC_EFORMAT ||
         ret == SLC_EINTR) {
-        if (ret == SLC_EOF && !p->cfg->loop) {
-            slc_log_warn("segmenter: live input '%s' ended; reconnecting", input);
-        }
         ret = 0;
     }
     if (ret == 0) {
@@ -65,7 +91,7 @@ static int one_session(struct slc_seg_pipeline *p, const char *input, int *ran)
     } else {
         end_session(p);
     }
-    return ret;
+    return ret == 0 ? final : ret;
 }
 
 static int is_sink_error(int err)
@@ -93,6 +119,10 @@ int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
     while (!(c->stop && *c->stop)) {
         int ran;
         ret = one_session(p, input, &ran);
+        if (ret == SLC_EOF) {
+            ret = 0;
+            break; /* a pipe or a file at its end: the playlist is complete */
+        }
         if (ret < 0 && (is_sink_error(ret) || ran)) {
             break; /* the sink failed: nothing to retry */
         }

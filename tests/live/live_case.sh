@@ -5,7 +5,7 @@
 # playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
 # encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
 # `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
-#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|llhls|midgop|many
+#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|pipe|llhls|midgop|many
 set -uo pipefail
 case_name=${1:?case}
 BIN=${SLUICE_BIN:?}
@@ -246,6 +246,56 @@ case_live_kill() {
     encoder_stop
     watch_end
     check "no stray temporary files" test -z "$(find "$out" -name '.*.tmp')"
+}
+
+# total of the EXTINF durations of a playlist file
+extinf_sum() { sed -n 's/^#EXTINF:\([0-9.]*\),.*/\1/p' "$1" | awk '{ s += $1 } END { printf "%.1f", s }'; }
+near() { awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { exit !(a - b <= d && b - a <= d) }'; }
+
+# Inputs that end for good: stdin (a pipe can't be opened again) and a file played at its own
+# pace without --loop end the stream (ENDLIST, exit 0); with --loop the file starts again
+# after a discontinuity, until stopped.
+case_pipe() {
+    local out=$WORK/pipe clip=$WORK/clip.mp4 t0 t1 rc
+    ffmpeg -nostdin -v error -re -f lavfi -i testsrc2=size=320x180:rate=30 \
+        -f lavfi -i sine=frequency=440:sample_rate=48000 -c:v libx264 -preset ultrafast \
+        -g 30 -c:a aac -t 6 -f mpegts - 2>>"$WORK/encoder.err" |
+        timeout 30 "$BIN" live - "$out" --target-duration 1 --window 3 --quiet 2>>"$WORK/live.err"
+    rc=${PIPESTATUS[1]}
+    check "stdin: sluice live exits 0 when the pipe ends (rc $rc)" test "$rc" -eq 0
+    check "stdin: the playlist is complete (ENDLIST)" grep -q '^#EXT-X-ENDLIST' "$out/stream.m3u8"
+    check "stdin: listed segments are complete and decode" listed_exist "$out"
+    check "stdin: no reconnect attempts" bash -c "! grep -q 'unavailable\|reconnecting' '$WORK/live.err'"
+
+    ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x180:rate=30 \
+        -f lavfi -i sine=frequency=440:sample_rate=48000 -c:v libx264 -preset ultrafast \
+        -g 30 -c:a aac -t 5 "$clip" || { not_ok "clip"; return; }
+    t0=$(now_ms)
+    timeout 30 "$BIN" live "$clip" "$WORK/file" --realtime --target-duration 1 --window 3 --quiet \
+        2>>"$WORK/live.err"
+    rc=$?
+    t1=$(now_ms)
+    check "--realtime file: exits 0 at its end (rc $rc)" test "$rc" -eq 0
+    check "--realtime file: played at its own pace ($((t1 - t0)) ms for 5 s)" \
+        test $((t1 - t0)) -ge 4500 -a $((t1 - t0)) -le 15000
+    check "--realtime file: the playlist is complete (ENDLIST)" \
+        bash -c "grep -q '^#EXT-X-ENDLIST' '$WORK/file/stream.m3u8'"
+    check "--realtime file: listed segments are complete and decode" listed_exist "$WORK/file"
+
+    "$BIN" live "$clip" "$WORK/loop" --realtime --loop --target-duration 1 --playlist-type event \
+        --quiet 2>>"$WORK/live.err" &
+    local lp=$!
+    PIDS+=("$lp")
+    sleep 8
+    kill -INT "$lp"
+    wait "$lp"
+    rc=$?
+    local total
+    total=$(extinf_sum "$WORK/loop/stream.m3u8")
+    check "--loop: exits 0 on SIGINT (rc $rc)" test "$rc" -eq 0
+    check "--loop: the file started again after a discontinuity" \
+        grep -q '^#EXT-X-DISCONTINUITY$' "$WORK/loop/stream.m3u8"
+    check "--loop: 8 s of real time made about 8 s of media ($total s)" near "$total" 8 1.5
 }
 
 # LL-HLS (--low-latency): tags and rules, part byte ranges, blocking reload (tests/live/
