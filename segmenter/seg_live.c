@@ -18,6 +18,8 @@
 
 #define BACKOFF_MIN_US 500000
 #define BACKOFF_MAX_US 10000000
+/* An open that timed out after at least this long is retried without a back-off sleep. */
+#define SELF_PACED_US 1000000
 
 /* Sleep up to `us`, waking early when a stop is requested. */
 static void sleep_unless_stopped(const struct slc_seg_config *c, int64_t us)
@@ -117,6 +119,7 @@ int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
     p->out_base_90k = SLC_OUT_OFFSET_90K;
     p->pending_discontinuity = first_seq > 0; /* a restart continues an older stream */
     while (!(c->stop && *c->stop)) {
+        int64_t t0 = av_gettime_relative();
         int ran;
         ret = one_session(p, input, &ran);
         if (ret == SLC_EOF) {
@@ -135,6 +138,13 @@ int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
         } else if (failures++ == 0) {
             slc_log_warn("segmenter: live input '%s' unavailable (%s); retrying", input,
                          slc_strerror(ret));
+        }
+        if (!ran && ret == SLC_ETIMEDOUT && av_gettime_relative() - t0 >= SELF_PACED_US) {
+            /* The attempt waited the whole I/O timeout for data (a udp:// socket nobody sends
+             * to, a server that accepts and stays silent): it paced itself. Sleeping on top
+             * would leave a returning encoder unheard for up to the back-off maximum. */
+            ret = 0;
+            continue;
         }
         sleep_unless_stopped(c, backoff);
         backoff = backoff * 2 > max_backoff ? max_backoff : backoff * 2;

@@ -5,7 +5,7 @@
 # playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
 # encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
 # `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
-#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|pipe|llhls|midgop|many
+#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|pipe|outage|llhls|midgop|many
 set -uo pipefail
 case_name=${1:?case}
 BIN=${SLUICE_BIN:?}
@@ -296,6 +296,43 @@ case_pipe() {
     check "--loop: the file started again after a discontinuity" \
         grep -q '^#EXT-X-DISCONTINUITY$' "$WORK/loop/stream.m3u8"
     check "--loop: 8 s of real time made about 8 s of media ($total s)" near "$total" 8 1.5
+}
+
+# segments listed so far (media sequence + EXTINF lines) of a playlist URL
+listed_total() {
+    curl -s "$1" | awk -F: '/^#EXT-X-MEDIA-SEQUENCE:/ { m = $2 } /^#EXTINF/ { c++ } END { print m + c }'
+}
+
+# A long outage with the default I/O timeout: reopening a udp:// input that got no data
+# (each attempt already waited the I/O timeout) must not add back-off sleeps, or a returning
+# encoder would wait up to 10 s for sluice to listen again. The first new segment is listed
+# within about one segment + the 1.2 s stream analysis of the encoder's return.
+case_outage() {
+    local port n0 t0 waited=
+    port=$(free_port SOCK_DGRAM)
+    serve_start --live "cam=udp://127.0.0.1:$port" --no-low-latency
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
+    watch_start "$BASE/live/cam/stream.m3u8" --min-discontinuities 1
+    check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    encoder_stop
+    sleep 35
+    n0=$(listed_total "$BASE/live/cam/stream.m3u8")
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts -output_ts_offset 7000
+    t0=$(now_ms)
+    for _ in $(seq 1 150); do
+        if [[ $(listed_total "$BASE/live/cam/stream.m3u8") -gt $n0 ]]; then
+            waited=$(($(now_ms) - t0))
+            break
+        fi
+        sleep 0.1
+    done
+    check "after a 35 s outage a new segment is listed ${waited:-never} ms after the encoder returns (<= 5000)" \
+        test -n "$waited" -a "${waited:-99999}" -le 5000
+    sleep 3
+    check_playable "$BASE/live/cam"
+    encoder_stop
+    watch_end
+    serve_stop
 }
 
 # LL-HLS (--low-latency): tags and rules, part byte ranges, blocking reload (tests/live/
