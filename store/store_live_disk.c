@@ -40,6 +40,34 @@ static int path_of(const struct slc_store_live *s, const char *name, int tmp, ch
     return slc_file_join(out, cap, s->dir, name);
 }
 
+/* A disk operation failed with `err`. A store that also serves from memory (`serve --live
+ * --live-mirror`) has a copy on disk, and a failure there (a full disk, a folder gone) stops
+ * the copy, not the channel: the open file is dropped, the mirror is off for the rest of the
+ * run (its playlist stays as last written: complete files only), and 0 comes back. A
+ * disk-only store (`sluice live`) fails with `err`. */
+static int disk_failed(struct slc_store_live *s, int err)
+{
+    char tmp[LIVE_PATH_CAP];
+
+    if (err >= 0 || !s->cfg.memory || !s->dir) {
+        return err;
+    }
+    slc_log_error("store: channel '%s': disk mirror '%s' stopped (%s); the channel is still "
+                  "served from memory",
+                  s->name, s->dir, slc_strerror(err));
+    if (s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
+        if (s->cur.name[0] && path_of(s, s->cur.name, 1, tmp, sizeof(tmp)) == 0) {
+            unlink(tmp);
+        }
+    }
+    free(s->dir);
+    s->dir = NULL;
+    s->cfg.dir = NULL;
+    return 0;
+}
+
 /* Tell the on_file callback (if any) that `name` reached its final state. */
 static int notify(const struct slc_store_live *s, const char *name, enum slc_store_file_event ev)
 {
@@ -177,7 +205,7 @@ int slc_store_live_disk_begin(struct slc_store_live *s)
         return SLC_ELIMIT;
     }
     s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    return s->fd < 0 ? io_error("open", path, errno) : 0;
+    return s->fd < 0 ? disk_failed(s, io_error("open", path, errno)) : 0;
 }
 
 int slc_store_live_disk_write(struct slc_store_live *s, const uint8_t *p, size_t n)
@@ -188,7 +216,7 @@ int slc_store_live_disk_write(struct slc_store_live *s, const uint8_t *p, size_t
             if (errno == EINTR) {
                 continue;
             }
-            return io_error("write", s->cur.name, errno);
+            return disk_failed(s, io_error("write", s->cur.name, errno));
         }
         p += w;
         n -= (size_t)w;
@@ -211,10 +239,14 @@ int slc_store_live_disk_end(struct slc_store_live *s)
         return SLC_ELIMIT;
     }
     if (close(fd) < 0) {
-        return io_error("close", tmp, errno);
+        int err = io_error("close", tmp, errno);
+        unlink(tmp);
+        return disk_failed(s, err);
     }
     if (rename(tmp, path) < 0) {
-        return io_error("rename", path, errno);
+        int err = io_error("rename", path, errno);
+        unlink(tmp);
+        return disk_failed(s, err);
     }
     return notify(s, s->cur.name, SLC_STORE_FILE_SEGMENT);
 }
@@ -257,5 +289,5 @@ int slc_store_live_disk_publish(struct slc_store_live *s, const char *file, cons
         return SLC_ELIMIT;
     }
     ret = slc_file_write_atomic(path, b->data, b->len);
-    return ret < 0 ? ret : notify(s, file, SLC_STORE_FILE_PLAYLIST);
+    return ret < 0 ? disk_failed(s, ret) : notify(s, file, SLC_STORE_FILE_PLAYLIST);
 }

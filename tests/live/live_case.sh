@@ -5,7 +5,7 @@
 # playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
 # encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
 # `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
-#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|pipe|outage|llhls|midgop|many
+#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|pipe|outage|mirror_fail|llhls|midgop|many
 set -uo pipefail
 case_name=${1:?case}
 BIN=${SLUICE_BIN:?}
@@ -329,6 +329,30 @@ case_outage() {
     check "after a 35 s outage a new segment is listed ${waited:-never} ms after the encoder returns (<= 5000)" \
         test -n "$waited" -a "${waited:-99999}" -le 5000
     sleep 3
+    check_playable "$BASE/live/cam"
+    encoder_stop
+    watch_end
+    serve_stop
+}
+
+# The disk mirror of a served channel fails (its folder removed under it, as a full or lost
+# disk would): the mirror stops with one clear error and the channel goes on from memory.
+case_mirror_fail() {
+    local port n0
+    port=$(free_port SOCK_DGRAM)
+    serve_start --live "cam=udp://127.0.0.1:$port" --live-mirror "$WORK/mirror" --io-timeout 3
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
+    watch_start "$BASE/live/cam/stream.m3u8"
+    check "3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    check "the mirror has them" test -s "$WORK/mirror/cam/stream.m3u8"
+    rm -rf "$WORK/mirror"
+    n0=$(listed_total "$BASE/live/cam/stream.m3u8")
+    sleep 7
+    check "the channel goes on from memory ($n0 -> $(listed_total "$BASE/live/cam/stream.m3u8") segments)" \
+        test "$(listed_total "$BASE/live/cam/stream.m3u8")" -ge $((n0 + 2))
+    check "one clear error line about the mirror" \
+        test "$(grep -c "disk mirror .* stopped .*still served from memory" "$WORK/server.err")" -eq 1
+    check "no channel stopped" bash -c "! grep -q 'channel .cam. stopped' '$WORK/server.err'"
     check_playable "$BASE/live/cam"
     encoder_stop
     watch_end
