@@ -63,6 +63,20 @@ static int ends_for_good(const char *input)
     return stat(input, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Whether a failed open of `input` is final: a pipe or a file that can't be opened as media
+ * now won't be later, and a path that names nothing (no URL, no --format device) is a
+ * mistake, not an outage. Network inputs and devices are tried again. */
+static int open_failure_final(const struct slc_seg_config *c, const char *input)
+{
+    struct stat st;
+    const char *path = strncmp(input, "file:", 5) == 0 ? input + 5 : input;
+
+    if (ends_for_good(input)) {
+        return 1;
+    }
+    return !c->input_format && !strstr(input, "://") && stat(path, &st) != 0;
+}
+
 /* One opening of the input; returns 0 when it ran (ended or failed later), SLC_EOF when it
  * ran to an end that is final (see ends_for_good), or the open error. Sink errors come back
  * as themselves so the caller can stop. */
@@ -128,6 +142,11 @@ int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
         }
         if (ret < 0 && (is_sink_error(ret) || ran)) {
             break; /* the sink failed: nothing to retry */
+        }
+        if (ret < 0 && open_failure_final(c, input)) {
+            slc_log_error("segmenter: live input '%s': %s (a file or a pipe: not retried)", input,
+                          slc_strerror(ret));
+            break;
         }
         if (ran) {
             failures = 0;

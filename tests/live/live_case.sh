@@ -266,6 +266,14 @@ case_pipe() {
     check "stdin: the playlist is complete (ENDLIST)" grep -q '^#EXT-X-ENDLIST' "$out/stream.m3u8"
     check "stdin: listed segments are complete and decode" listed_exist "$out"
     check "stdin: no reconnect attempts" bash -c "! grep -q 'unavailable\|reconnecting' '$WORK/live.err'"
+    # what can't be read now won't be later: a clear error and an exit, not retries forever
+    echo garbage | timeout 10 "$BIN" live - "$WORK/bad1" --quiet 2>"$WORK/bad.err"
+    rc=$?
+    check "stdin of garbage: exits with an error at once (rc $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+    timeout 10 "$BIN" live "$SRC/README.md" "$WORK/bad2" --quiet 2>>"$WORK/bad.err"
+    rc=$?
+    check "a file that is not media: exits with an error at once (rc $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "... saying it is not retried" grep -q "README.md': invalid or corrupt media (a file or a pipe: not retried)" "$WORK/bad.err"
 
     ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x180:rate=30 \
         -f lavfi -i sine=frequency=440:sample_rate=48000 -c:v libx264 -preset ultrafast \
