@@ -8,26 +8,14 @@
 // --no-low-latency the channel is standard HLS and hls.js must load whole segments.
 //
 //   SLUICE_BIN=build/sluice SLUICE_SOURCE_DIR=. node play_live.mjs [--no-low-latency] [--json FILE]
-import { spawn, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import dgram from 'node:dgram';
-import path from 'node:path';
+import { check, finish, crash, startSluice, stopSluice, launchChromium } from './lib.mjs';
 
-const src = process.env.SLUICE_SOURCE_DIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const require = createRequire(path.join(src, 'package.json'));
-const { chromium } = require('playwright-core');
-const bin = process.env.SLUICE_BIN;
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
 const lowLatency = !process.argv.includes('--no-low-latency');
-const procs = [];
-
-let passed = 0, failed = 0;
-function check(desc, cond, detail) {
-  if (cond) { passed++; console.log(`ok - ${desc}`); }
-  else { failed++; console.log(`not ok - ${desc}${detail ? `\n#   ${detail}` : ''}`); }
-}
+const procs = []; // killed if the test itself fails
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 function freeUdpPort() {
@@ -53,21 +41,6 @@ function stopProc(p, sig = 'SIGINT') {
     p.removeAllListeners('exit');
     p.on('exit', (code, s) => resolve(code === null ? s : code));
     p.kill(sig);
-  });
-}
-
-function startSluice(args) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    procs.push(proc);
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('sluice did not start')), 10000);
-    proc.stdout.on('data', d => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) { clearTimeout(timer); resolve({ proc, base: m[1] }); }
-    });
-    proc.on('exit', code => reject(new Error(`sluice exited ${code}`)));
   });
 }
 
@@ -107,18 +80,14 @@ async function main() {
   const port = await freeUdpPort();
   const s = await startSluice(['--live', `cam=udp://127.0.0.1:${port}`, '--io-timeout', '2', '--reconnect-max', '1',
     ...(lowLatency ? [] : ['--no-low-latency'])]);
+  procs.push(s.proc);
   const playlist = `${s.base}/live/cam/stream.m3u8`;
   let enc = startEncoder(port);
   const t0 = Date.now();
   while (await segmentsListed(playlist) < 3 && Date.now() - t0 < 20000) await sleep(100);
   const firstThree = (Date.now() - t0) / 1000;
   check(`3 segments listed ${firstThree.toFixed(1)} s after the encoder started`, firstThree < 20);
-  const browser = await chromium.launch({
-    executablePath: chromiumPath, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  const browser = await launchChromium();
   const result = { first_three_s: firstThree };
   try {
     const page = await browser.newPage();
@@ -196,16 +165,13 @@ async function main() {
   } finally {
     await browser.close();
     await stopProc(enc);
-    check('sluice exits 0 on SIGTERM', (await stopProc(s.proc, 'SIGTERM')) === 0);
+    check('sluice exits 0 on SIGTERM', (await stopSluice(s)) === 0);
   }
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result));
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  finish();
 }
 
 main().catch(e => {
-  console.log(`not ok - ${e.stack || e}`);
   for (const p of procs) { try { p.kill('SIGKILL'); } catch { /* gone */ } }
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
+  crash(e);
 });

@@ -6,46 +6,12 @@
 // segment boundaries each time, with zero hls.js errors (fatal or not).
 //
 //   SLUICE_BIN=build/sluice SLUICE_TEST_MEDIA=dir SLUICE_SOURCE_DIR=. node vod_audio_browser.mjs
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { check, finish, crash, startSluice, stopSluice, launchChromium } from '../browser/lib.mjs';
 
-const src = process.env.SLUICE_SOURCE_DIR;
-const require = createRequire(path.join(src, 'package.json'));
-const { chromium } = require('playwright-core');
-const bin = process.env.SLUICE_BIN;
 const media = process.env.SLUICE_TEST_MEDIA;
-
-let passed = 0, failed = 0;
-function check(desc, cond, detail) {
-  if (cond) { passed++; console.log(`ok - ${desc}`); }
-  else { failed++; console.log(`not ok - ${desc}${detail ? `\n#   ${detail}` : ''}`); }
-}
-
-function startSluice(args) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--quiet', ...args],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('sluice did not start')), 10000);
-    proc.stdout.on('data', d => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) { clearTimeout(timer); resolve({ proc, base: m[1] }); }
-    });
-    proc.on('exit', code => reject(new Error(`sluice exited ${code}`)));
-  });
-}
-
-function stopSluice(s) {
-  return new Promise(resolve => {
-    s.proc.removeAllListeners('exit');
-    s.proc.on('exit', (code, sig) => resolve(code === null ? sig : code));
-    s.proc.kill('SIGTERM');
-  });
-}
 
 // Switch hls.js to audio track `id` and wait until it says so and playback has moved on
 // `ahead` seconds past the switch (across at least one segment boundary).
@@ -71,13 +37,7 @@ async function main() {
   copyFileSync(path.join(media, 'multiaudio.mp4'), path.join(work, 'media', 'multiaudio.mp4'));
   const s = await startSluice(['--vod', path.join(work, 'media')]);
   const stream = '/vod/multiaudio.mp4/index.m3u8';
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const reqs = [];
@@ -127,8 +87,7 @@ async function main() {
     check('server exits 0 on SIGTERM', (await stopSluice(s)) === 0);
     rmSync(work, { recursive: true, force: true });
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  finish();
 }
 
-main().catch(e => { console.log(`not ok - ${e.stack || e}`); console.log(`${passed} passed, ${failed + 1} failed`); process.exit(1); });
+main().catch(crash);
