@@ -143,7 +143,6 @@ static int64_t file_seek(void *opaque, int64_t offset, int whence)
     return r < 0 ? AVERROR(errno) : (int64_t)r;
 }
 
-/* For a regular file (not a live run, not stdin): our pb. 0 when not applicable. */
 /* Our own AVIOContext of `size` bytes over `opaque` as the demuxer's input. */
 static int attach_io(struct slc_seg_source *src, int size, void *opaque,
                      int (*read)(void *, uint8_t *, int), int64_t (*seek)(void *, int64_t, int))
@@ -160,6 +159,7 @@ static int attach_io(struct slc_seg_source *src, int size, void *opaque,
     return 0;
 }
 
+/* For a regular file (not a live run, not stdin): our pb. 0 when not applicable. */
 static int open_file_io(struct slc_seg_source *src, const char *input,
                         const struct slc_seg_config *c)
 {
