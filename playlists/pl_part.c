@@ -218,12 +218,24 @@ static int check_parts(const struct slc_pl_media *pl, const struct slc_pl_part *
     return 0;
 }
 
+static int rounds_to_zero(int64_t us)
+{
+    return us > 0 && slc_pl_extinf_ms(us) == 0;
+}
+
 /* RFC 8216bis 4.4.3.8: PART-HOLD-BACK at least twice PART-TARGET (HLS-NOTES: better 3x);
  * HOLD-BACK at least three target durations. */
 static int check_server_control(const struct slc_pl_media *pl, char *why, size_t why_cap)
 {
     if (pl->part_target_us < 0 || pl->part_hold_back_us < 0 || pl->hold_back_us < 0) {
         slc_pl_why(why, why_cap, "negative LL-HLS duration");
+        return SLC_EPROTO;
+    }
+    /* Written with millisecond precision: a positive duration below 0.5 ms would be written
+     * as 0.000, which reads back as "absent" (PART-TARGET: invalid). */
+    if (rounds_to_zero(pl->part_target_us) || rounds_to_zero(pl->part_hold_back_us) ||
+        rounds_to_zero(pl->hold_back_us)) {
+        slc_pl_why(why, why_cap, "LL-HLS duration below 1 ms");
         return SLC_EPROTO;
     }
     if (pl->part_target_us == 0 &&

@@ -5,10 +5,12 @@ slc_add_fuzz_target(NAME fuzz_path
                             ${CMAKE_SOURCE_DIR}/origin/origin_path.c
                     INCLUDES ${CMAKE_SOURCE_DIR}/origin ${CMAKE_SOURCE_DIR}/common
                     CORPUS ${CMAKE_CURRENT_LIST_DIR}/corpus/path
-                    SECONDS 30)
+                    RUNS 1500000
+                    SECONDS 45)
 slc_add_fuzz_target(NAME fuzz_http_headers
                     SOURCES ${CMAKE_CURRENT_LIST_DIR}/fuzz_http_headers.c
                             ${CMAKE_SOURCE_DIR}/origin/origin_headers.c
                     INCLUDES ${CMAKE_SOURCE_DIR}/origin ${CMAKE_SOURCE_DIR}/common
                     CORPUS ${CMAKE_CURRENT_LIST_DIR}/corpus/http_headers
-                    SECONDS 30)
+                    RUNS 1500000
+                    SECONDS 45)

@@ -156,6 +156,14 @@ static void test_rules(void)
     pl.hold_back_us = 5999000;
     expect_check_fails(&pl, "HOLD-BACK below 3x");
     pl.hold_back_us = 6000000;
+    /* Found by fuzz_m3u8: PART-TARGET=0.0000466 parsed, was written as 0.000, which reads
+     * back as no PART-TARGET at all. */
+    pl.part_target_us = 46;
+    expect_check_fails(&pl, "below 1 ms");
+    pl.part_target_us = 500000;
+    pl.hold_back_us = 400; /* would be written HOLD-BACK=0.000 */
+    expect_check_fails(&pl, "below 1 ms");
+    pl.hold_back_us = 6000000;
     pl.part_target_us = 0;
     expect_check_fails(&pl, "without EXT-X-PART-INF");
     slc_pl_media_deinit(&pl);
