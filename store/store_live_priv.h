@@ -32,8 +32,9 @@ struct slc_store_live {
     int64_t clock_us;                /* media time completed by this store (sum of EXTINFs) */
     uint64_t disk_pub_count;         /* LL mirror: media sequence + segments last on disk */
     int disk_pub_endlist;
-    int64_t pdt_next_ms; /* PROGRAM-DATE-TIME the next segment continues (0: none) */
-    int target_fixed;    /* target decided (first segment, or taken over) */
+    int64_t pdt_next_us;     /* PROGRAM-DATE-TIME the next segment continues (0: none) */
+    int64_t pdt_prev_dur_us; /* the duration pdt_next_us added */
+    int target_fixed;        /* target decided (first segment, or taken over) */
     uint64_t next_seq;
     int fd; /* disk: the open segment's temporary file */
     uint64_t total_bytes;

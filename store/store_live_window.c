@@ -138,22 +138,39 @@ out:
     return ret;
 }
 
-/* PROGRAM-DATE-TIME: the wall clock at ingest anchors it, then each segment continues the
- * previous one by its duration, so PDT and EXTINF agree (the clock read at each cut jitters
- * by the pipeline's delays, tens of ms). A discontinuity, or a drift of more than a second
- * (an encoder clock running fast or slow), anchors it to the wall clock again. */
-#define PDT_MAX_DRIFT_MS 1000
+/* PROGRAM-DATE-TIME maps the media timeline to dates (RFC 8216 4.3.2.6), so without a
+ * discontinuity each segment continues the previous one by its duration: the PDT ranges of
+ * neighbours neither overlap nor leave gaps, whatever the delays between the encoder and us.
+ * The wall clock at ingest anchors it at the first segment and at each discontinuity. In
+ * between, the clock read at each cut jitters by the pipeline's delays (tens of ms), which is
+ * ignored up to PDT_DEADBAND_MS. A larger difference (an encoder clock running fast or slow,
+ * input that arrived late and then in a burst) is slewed away, at most PDT_SLEW_PER_S ms per
+ * second of media: a step that small stays within a frame, where a jump back would make two
+ * segments claim the same time (seen: 30 % of datagrams lost, then the backlog in a burst,
+ * stepped the PDT back 1.7 s). Beyond PDT_STEP_MS the clock itself was set, or the input is
+ * not real time: anchor again. */
+#define PDT_DEADBAND_MS 250
+#define PDT_SLEW_PER_S 5
+#define PDT_STEP_MS (60 * 1000)
 
 static int64_t program_date_time(struct slc_store_live *s, const struct slc_seg_segment_info *info)
 {
-    int64_t pdt = info->wallclock_ms;
+    int64_t wall_us = info->wallclock_ms * 1000;
+    int64_t pdt_us = wall_us;
 
-    if (s->pdt_next_ms > 0 && !info->discontinuity && pdt > 0 &&
-        llabs(pdt - s->pdt_next_ms) <= PDT_MAX_DRIFT_MS) {
-        pdt = s->pdt_next_ms;
+    if (s->pdt_next_us > 0 && !info->discontinuity && wall_us > 0 &&
+        llabs(wall_us - s->pdt_next_us) <= PDT_STEP_MS * 1000) {
+        int64_t err = wall_us - s->pdt_next_us;
+        int64_t slew = s->pdt_prev_dur_us / 1000 * PDT_SLEW_PER_S;
+
+        pdt_us = s->pdt_next_us;
+        if (llabs(err) > PDT_DEADBAND_MS * 1000) {
+            pdt_us += err > 0 ? slew : -slew;
+        }
     }
-    s->pdt_next_ms = pdt > 0 ? pdt + info->duration_us / 1000 : 0;
-    return pdt;
+    s->pdt_prev_dur_us = info->duration_us;
+    s->pdt_next_us = pdt_us > 0 ? pdt_us + info->duration_us : 0;
+    return (pdt_us + 500) / 1000;
 }
 
 static int list_segment(struct slc_store_live *s, const struct slc_seg_segment_info *info)

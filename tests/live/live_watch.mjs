@@ -101,6 +101,15 @@ function checkOne(i, m, f, problems) {
     if (!(Number(d) > 0)) problems.push(`poll ${i}: EXTINF ${d} not positive`);
   });
   if (f.pdt !== m.segments.length) problems.push(`poll ${i}: ${f.pdt} PROGRAM-DATE-TIME for ${m.segments.length} segments`);
+  // PDT maps the media timeline (RFC 8216 4.3.2.6): without a discontinuity a segment starts
+  // where the previous one ends. Allowed: ms rounding, and sluice's slew of <= 5 ms per s.
+  for (let k = 1; k < m.segments.length; k++) {
+    const a = m.segments[k - 1], b = m.segments[k];
+    if (b.discontinuity || !a.dateTimeObject || !b.dateTimeObject) continue;
+    const gap = b.dateTimeObject.getTime() - (a.dateTimeObject.getTime() + a.duration * 1000);
+    if (Math.abs(gap) > 5 * a.duration + 2)
+      problems.push(`poll ${i}: PDT of ${b.uri} is ${gap.toFixed(0)} ms off the end of ${a.uri}`);
+  }
   if (f.type === 'VOD') problems.push(`poll ${i}: a live playlist typed VOD`);
 }
 
@@ -118,7 +127,8 @@ function checkUpdate(i, a, b, problems) {
   for (let k = removed; k < a.segments.length; k++) {
     const sa = a.segments[k], sb = b.segments[k - removed];
     if (!sb) { problems.push(`poll ${i}: segment ${sa.uri} vanished from the middle/tail`); break; }
-    if (sa.uri !== sb.uri || Math.abs(sa.duration - sb.duration) > 0.0005 || !!sa.discontinuity !== !!sb.discontinuity)
+    if (sa.uri !== sb.uri || Math.abs(sa.duration - sb.duration) > 0.0005 || !!sa.discontinuity !== !!sb.discontinuity ||
+        sa.dateTimeString !== sb.dateTimeString)
       problems.push(`poll ${i}: segment ${ma + k} changed (${sa.uri} ${sa.duration} -> ${sb.uri} ${sb.duration})`);
   }
   if (a.endList && (b.segments.length !== a.segments.length || removed)) problems.push(`poll ${i}: ended playlist changed`);

@@ -136,7 +136,7 @@ static void test_window_sliding(void)
 }
 
 /* PROGRAM-DATE-TIME continues by EXTINF through the wall clock's jitter at each cut; a
- * discontinuity or a drift over a second anchors it to the wall clock again. */
+ * discontinuity anchors it to the wall clock again. */
 static void test_program_date_time(void)
 {
     struct slc_store_live_config c;
@@ -149,7 +149,7 @@ static void test_program_date_time(void)
     for (int i = 0; i < 64; i++) {
         h.wall_jitter_ms[i] = i % 2 ? 90 : -70;
     }
-    h.wall_jitter_ms[6] = 1500; /* segment 6: the clock is 1.5 s off (drift) */
+    h.wall_jitter_ms[6] = 1500; /* segment 6: the clock read 1.5 s late (a delay upstream) */
     for (int i = 0; i < 10; i++) {
         h_segment(&h, 2000, i == 8, 1);
     }
@@ -158,11 +158,66 @@ static void test_program_date_time(void)
     for (int i = 1; i < 6; i++) {
         SLC_CHECK(h.prev.segs[i].program_date_time_ms == t0 - 70 + i * 2000);
     }
-    SLC_CHECK(h.prev.segs[6].program_date_time_ms == t0 + 6 * 2000 + 1500);
-    SLC_CHECK(h.prev.segs[7].program_date_time_ms == t0 + 7 * 2000 + 90); /* back */
+    /* slewed 10 ms (5 ms per s of media) towards the clock, not stepped */
+    SLC_CHECK(h.prev.segs[6].program_date_time_ms == t0 - 70 + 6 * 2000 + 10);
+    SLC_CHECK(h.prev.segs[7].program_date_time_ms == t0 - 70 + 7 * 2000 + 10);
     SLC_CHECK(h.prev.segs[8].program_date_time_ms == t0 + 8 * 2000 - 70); /* discontinuity */
     SLC_CHECK(h.prev.segs[9].program_date_time_ms == t0 + 9 * 2000 - 70);
     SLC_CHECK_INT_EQ(h.sink.ops->finish(h.sink.opaque, 1), 0);
+    h_close(&h);
+}
+
+/* A lasting difference from the wall clock is slewed away without a step back (two segments
+ * never claim the same time); a difference over a minute (the clock was set) anchors again.
+ * Durations of 2.0006 s accumulate without rounding drift. */
+static void test_program_date_time_slew(void)
+{
+    struct slc_store_live_config c;
+    struct harness h;
+    const int64_t t0 = 1700000000000LL;
+    int64_t prev = 0;
+
+    cfg_default(&c);
+    c.window = 64;
+    h_open(&h, &c);
+    for (int i = 1; i < 64; i++) {
+        h.wall_jitter_ms[i] = i < 40 ? -600 : 180000;
+    }
+    for (int i = 0; i < 45; i++) {
+        h_segment(&h, 2000, 0, 1);
+    }
+    for (int i = 1; i < 40; i++) {
+        int64_t pdt = h.prev.segs[i].program_date_time_ms;
+        int64_t step = pdt - h.prev.segs[i - 1].program_date_time_ms;
+
+        /* back by 10 ms a segment until within 250 ms of the clock (35 segments) */
+        SLC_CHECK_INT_EQ((int)step, i <= 35 ? 1990 : 2000);
+        prev = pdt;
+    }
+    SLC_CHECK(prev == t0 + 39 * 2000 - 350);
+    SLC_CHECK(h.prev.segs[40].program_date_time_ms == t0 + 40 * 2000 + 180000);
+    h_close(&h);
+
+    /* no rounding drift: 1000 segments of 2.0006 s are 2000.6 s */
+    cfg_default(&c);
+    h_open(&h, &c);
+    memset(h.wall_jitter_ms, 0, sizeof(h.wall_jitter_ms));
+    for (int i = 0; i < 1000; i++) {
+        struct slc_seg_segment_info info = {0};
+
+        static const uint8_t bytes[100];
+
+        SLC_CHECK_INT_EQ(h.sink.ops->begin(h.sink.opaque, h.seq), 0);
+        SLC_CHECK_INT_EQ(h.sink.ops->write(h.sink.opaque, bytes, sizeof(bytes)), 0);
+        info.seq = h.seq++;
+        info.duration_us = 2000600;
+        info.bytes = sizeof(bytes);
+        info.wallclock_ms = t0 + (int64_t)info.seq * 20006 / 10;
+        SLC_CHECK_INT_EQ(h.sink.ops->end(h.sink.opaque, &info), 0);
+    }
+    h_check_playlist(&h);
+    /* 999 * 2000.6 ms = 1998599.4 ms; whole-ms sums would be 599 ms behind */
+    SLC_CHECK(h.prev.segs[h.prev.nsegs - 1].program_date_time_ms == t0 + 1998599);
     h_close(&h);
 }
 
@@ -568,6 +623,7 @@ int main(void)
     slc_log_set_level(SLC_LOG_ERROR);
     SLC_RUN(test_window_sliding);
     SLC_RUN(test_program_date_time);
+    SLC_RUN(test_program_date_time_slew);
     SLC_RUN(test_discontinuity_sequence);
     SLC_RUN(test_retention);
     SLC_RUN(test_memory_bound);
