@@ -17,8 +17,14 @@ struct slc_seg_tsmux {
     size_t chunk;       /* AVIO buffer: bytes per sink write */
     uint64_t seg_bytes; /* bytes written into the open segment */
     int seg_open;
-    int err; /* first sink error, as slc_err */
+    int err;          /* first sink error, as slc_err */
+    int rejected_run; /* packets in a row the muxer refused as invalid data */
+    uint64_t rejected;
 };
+
+/* Refused packets in a row after which the input is taken to be other than the demuxer
+ * said (a codec changed under a PID): the session fails, a live run opens it again. */
+#define SLC_TSMUX_REJECTED_RUN 50
 
 /* 0.7 s, as FFmpeg's CLI (-muxdelay): the decoder buffer delay PCR runs ahead of DTS. */
 #define SLC_TSMUX_DELAY_US 700000
@@ -36,7 +42,9 @@ int slc_seg_tsmux_open(struct slc_seg_tsmux *m, struct slc_seg_sink sink,
 int slc_seg_tsmux_begin(struct slc_seg_tsmux *m, uint64_t seq);
 
 /** Mux one packet (90 kHz timestamps; stream_index 0 video, 1 audio). The packet is
- * unreferenced. Returns 0 or a negative slc_err. */
+ * unreferenced. A packet the muxer refuses as invalid data is dropped (counted, warned once);
+ * SLC_TSMUX_REJECTED_RUN of them in a row fail with SLC_EFORMAT. Returns 0 or a negative
+ * slc_err. */
 int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt);
 
 /** Flush everything buffered for the open segment into the sink and close it there with

@@ -234,13 +234,27 @@ int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt)
     }
     ret = av_write_frame(m->oc, pkt);
     av_packet_unref(pkt);
+    if (ret == AVERROR_INVALIDDATA && !m->err && ++m->rejected_run < SLC_TSMUX_REJECTED_RUN) {
+        /* The mpegts muxer checks a packet before it writes any of it (an AAC frame without
+         * an ADTS header, H.264 without a start code): corrupt input does that now and then.
+         * Drop it rather than end the session over one frame. */
+        if (m->rejected++ == 0) {
+            slc_log_warn("segmenter: a packet the mpegts muxer can't carry was dropped "
+                         "(corrupt input); further ones are counted");
+        }
+        return 0;
+    }
     if (ret < 0) {
         if (m->err) {
             return m->err;
         }
-        slc_log_error("segmenter: mpegts muxing failed: %s", av_err2str(ret));
+        slc_log_error("segmenter: mpegts muxing failed: %s%s", av_err2str(ret),
+                      ret == AVERROR_INVALIDDATA ? " (every packet for a while: the input is "
+                                                   "not what its program map said)"
+                                                 : "");
         return slc_seg_averror(ret);
     }
+    m->rejected_run = 0;
     return 0;
 }
 
