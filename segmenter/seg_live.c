@@ -41,6 +41,7 @@ static int end_session(struct slc_seg_pipeline *p)
         p->out_base_90k = p->last_end_90k;
     }
     p->pending_discontinuity = p->seq > 0;
+    p->described = 0; /* the next session describes its own streams */
     return ret;
 }
 
@@ -79,7 +80,8 @@ static int open_failure_final(const struct slc_seg_config *c, const char *input)
 
 /* One opening of the input; returns 0 when it ran (ended or failed later), SLC_EOF when it
  * ran to an end that is final (see ends_for_good), or the open error. Sink errors come back
- * as themselves so the caller can stop. */
+ * as themselves so the caller can stop. *ran: 0 if the open failed, 1 if it ran, 2 if it
+ * ended at a new stream layout of the input (open again at once). */
 static int one_session(struct slc_seg_pipeline *p, const char *input, int *ran)
 {
     int ret = slc_seg_session_open(p, input), final = 0;
@@ -92,7 +94,12 @@ static int one_session(struct slc_seg_pipeline *p, const char *input, int *ran)
     *ran = 1;
     slc_log_info("segmenter: live input '%s' connected", input);
     ret = slc_seg_session_run(p);
-    if (ret == SLC_EOF && !p->cfg->loop && ends_for_good(input)) {
+    if (ret == SLC_EOF && slc_seg_source_relayout(&p->src)) {
+        slc_log_warn("segmenter: live input '%s' changed its streams (a new program map: "
+                     "another codec or another set of tracks); opened again on it",
+                     input);
+        *ran = 2;
+    } else if (ret == SLC_EOF && !p->cfg->loop && ends_for_good(input)) {
         slc_log_info("segmenter: live input '%s' ended; the stream is complete", input);
         final = SLC_EOF;
     } else if (ret == SLC_EOF && !p->cfg->loop) {
@@ -151,7 +158,8 @@ int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
         if (ran) {
             failures = 0;
             backoff = BACKOFF_MIN_US;
-            if (c->loop) {
+            if (c->loop || ran == 2) {
+                ret = 0;
                 continue;
             }
         } else if (failures++ == 0) {
@@ -169,6 +177,7 @@ int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
         backoff = backoff * 2 > max_backoff ? max_backoff : backoff * 2;
         ret = 0;
     }
+    slc_seg_source_release(&p->src);
     free(p->first_key);
     {
         int fret = p->sink.ops->finish(p->sink.opaque, ret == 0);

@@ -19,6 +19,9 @@ struct slc_seg_source {
     AVIOContext *pb;                /* our own I/O for regular files and live udp:// (NULL:
                                      * libavformat's protocols) */
     struct slc_seg_udp *udp;        /* the udp:// reader behind pb, or NULL */
+    struct slc_seg_udp *kept;       /* a udp:// reader that ended a session at a new stream
+                                     * layout: the next open reads on from it (survives
+                                     * close and open; slc_seg_source_release frees it) */
     int fd;                         /* the regular file behind pb, or -1 */
     int video;                      /* selected stream index or -1 */
     int audio;                      /* selected stream index or -1 */
@@ -36,8 +39,9 @@ struct slc_seg_source {
  * only the file and pipe protocols and a list of known media containers (never playlists or
  * concat, which can make a demuxer open other files: CVE-2016-1897/1898). A live run allows
  * network protocols and devices but never local files through a URL, and passes
- * c->input_options to the demuxer. Fills `src` (caller's storage). Returns 0 or a negative
- * slc_err, the cause logged. */
+ * c->input_options to the demuxer. Fills `src` (caller's storage, zeroed before its first
+ * open: it carries `kept` from one open to the next). Returns 0 or a negative slc_err, the
+ * cause logged. */
 int slc_seg_source_open(struct slc_seg_source *src, const char *input,
                         const struct slc_seg_config *c);
 
@@ -52,7 +56,15 @@ int slc_seg_source_selected(const struct slc_seg_source *src, int index);
 /** Duration of the input in microseconds, 0 if unknown. */
 int64_t slc_seg_source_duration_us(const struct slc_seg_source *src);
 
-/** Close the demuxer; safe on a source that failed to open. */
+/** Close the demuxer; safe on a source that failed to open. A udp:// reader whose input
+ * changed its stream layout is kept for the next open (see `kept`). */
 void slc_seg_source_close(struct slc_seg_source *src);
+
+/** 1 if the last read's SLC_EOF was a live udp:// input changing its stream layout (a new
+ * PMT: another codec, a track added or removed), not an end: open the input again at once. */
+int slc_seg_source_relayout(const struct slc_seg_source *src);
+
+/** Close, and free what close keeps across sessions. */
+void slc_seg_source_release(struct slc_seg_source *src);
 
 #endif

@@ -55,9 +55,18 @@ int slc_seg_udp_open(const char *url, const AVDictionary *opts, const AVIOInterr
 
 /** AVIOContext read_packet callback (`opaque` is the reader): copies up to `size` bytes of
  * received datagrams into `buf`. Returns the byte count (> 0), AVERROR_EXIT when the
- * interrupt callback fired, or AVERROR(errno) for a socket error. Never AVERROR_EOF: UDP
- * has no end. */
+ * interrupt callback fired, AVERROR(errno) for a socket error, or AVERROR_EOF once when the
+ * input's stream layout changed (slc_seg_udp_changed); UDP itself has no end. */
 int slc_seg_udp_read(void *opaque, uint8_t *buf, int size);
+
+/** 1 if the reader ended its demuxer's stream (AVERROR_EOF) at a PMT whose elementary
+ * streams differ from the previous one (an encoder restarted with another codec or another
+ * set of tracks on the same port; seg_ts_watch.h). The datagrams from there on are still
+ * held: keep the reader, open a new demuxer on it, and call slc_seg_udp_resume. */
+int slc_seg_udp_changed(const struct slc_seg_udp *u);
+
+/** Clear the changed state before a new demuxer reads on. */
+void slc_seg_udp_resume(struct slc_seg_udp *u);
 
 /** Copy the reader's counters. */
 void slc_seg_udp_get_stats(const struct slc_seg_udp *u, struct slc_seg_udp_stats *st);

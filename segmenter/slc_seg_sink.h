@@ -49,7 +49,8 @@ struct slc_seg_sink_ops {
     int (*write)(void *opaque, const uint8_t *p, size_t n);
     /* The open segment is complete. */
     int (*end)(void *opaque, const struct slc_seg_segment_info *info);
-    /* The stream description is known (called once, before the first end()). */
+    /* The stream description is known: before the first end(), and in a live run again
+     * after each reconnect (the encoder may have come back with other streams). */
     int (*describe)(void *opaque, const struct slc_seg_stream_desc *desc);
     /* The input ended (complete = 1: write ENDLIST) or the run failed (complete = 0). */
     int (*finish)(void *opaque, int complete);

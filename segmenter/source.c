@@ -206,6 +206,13 @@ static int open_udp_io(struct slc_seg_source *src, const char *input, const AVDi
     if (strncmp(input, "udp://", 6) != 0) {
         return 0;
     }
+    if (src->kept) {
+        /* the same input after a new stream layout: read on where the last demuxer ended */
+        src->udp = src->kept;
+        src->kept = NULL;
+        slc_seg_udp_resume(src->udp);
+        return attach_io(src, UDP_IO_BUFFER, src->udp, slc_seg_udp_read, NULL);
+    }
     ret = slc_seg_udp_open(input, opts, &cb, &src->udp);
     if (ret < 0) {
         return ret == SLC_EUNSUPPORTED ? 0 : ret;
@@ -412,9 +419,11 @@ int slc_seg_source_open(struct slc_seg_source *src, const char *input,
 {
     /* a listener can't be reopened (the pushing encoder would be dropped), nor a pipe */
     int quick = c->live && strstr(input, "://") != NULL;
+    struct slc_seg_udp *kept = src->kept;
     int ret;
 
     memset(src, 0, sizeof(*src));
+    src->kept = kept;
     src->fd = -1;
     src->video = src->audio = -1;
     src->stop = c->stop;
@@ -517,9 +526,26 @@ void slc_seg_source_close(struct slc_seg_source *src)
         av_freep(&src->pb->buffer);
         avio_context_free(&src->pb);
     }
+    if (src->udp && slc_seg_udp_changed(src->udp)) {
+        slc_seg_udp_free(&src->kept);
+        src->kept = src->udp;
+        src->udp = NULL;
+    }
     slc_seg_udp_free(&src->udp);
     if (src->fd >= 0) {
         close(src->fd);
         src->fd = -1;
     }
+}
+
+int slc_seg_source_relayout(const struct slc_seg_source *src)
+{
+    return (src->udp && slc_seg_udp_changed(src->udp)) ||
+           (src->kept && slc_seg_udp_changed(src->kept));
+}
+
+void slc_seg_source_release(struct slc_seg_source *src)
+{
+    slc_seg_source_close(src);
+    slc_seg_udp_free(&src->kept);
 }

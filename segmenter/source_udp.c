@@ -6,6 +6,8 @@
 /* recvmmsg: _GNU_SOURCE comes from CMake */
 #include "seg_source_udp.h"
 
+#include "seg_ts_watch.h"
+
 #include "slc_err.h"
 #include "slc_log.h"
 
@@ -49,6 +51,9 @@ struct slc_seg_udp {
     int64_t next_batch_us; /* monotonic clock (us) before which no batch is collected */
     int empty;             /* batch instants in a row that found the socket empty */
     int warned_trunc;
+    struct slc_ts_watch watch; /* the input's PMT, to see a new stream layout */
+    int eof_at;                /* datagram of the batch where this session ends, or -1 */
+    int changed;               /* the session ended at a new stream layout */
     struct mmsghdr msgs[SLC_SEG_UDP_SLOTS];
     struct iovec iov[SLC_SEG_UDP_SLOTS];
     struct slc_seg_udp_stats st;
@@ -329,6 +334,8 @@ int slc_seg_udp_open(const char *url, const AVDictionary *opts, const AVIOInterr
         return SLC_ENOMEM;
     }
     u->fd = -1;
+    u->eof_at = -1;
+    slc_ts_watch_init(&u->watch);
     if (cb) {
         u->cb = *cb;
     }
@@ -367,6 +374,10 @@ static void take(struct slc_seg_udp *u, int n)
         }
         u->msgs[i].msg_hdr.msg_flags = 0;
         total += u->msgs[i].msg_len;
+        if (u->eof_at < 0 && slc_ts_watch_feed(&u->watch, u->buf + (size_t)i * (size_t)u->slot,
+                                               u->msgs[i].msg_len)) {
+            u->eof_at = i; /* the demuxer reads up to here, then the session ends */
+        }
     }
     u->st.datagrams += (uint64_t)n;
     u->st.batches++;
@@ -470,7 +481,14 @@ int slc_seg_udp_read(void *opaque, uint8_t *buf, int size)
             return ret;
         }
     }
-    while (done < (size_t)size && u->left > 0) {
+    if (u->cur == u->eof_at) {
+        /* A PMT with other streams: the encoder restarted with another layout. This demuxer
+         * ends here; the datagrams from this one on are the next session's. */
+        u->eof_at = -1;
+        u->changed = 1;
+        return AVERROR_EOF;
+    }
+    while (done < (size_t)size && u->left > 0 && u->cur != u->eof_at) {
         size_t have = u->msgs[u->cur].msg_len - u->off;
         size_t k = have < (size_t)size - done ? have : (size_t)size - done;
         memcpy(buf + done, u->buf + (size_t)u->cur * (size_t)u->slot + u->off, k);
@@ -484,6 +502,16 @@ int slc_seg_udp_read(void *opaque, uint8_t *buf, int size)
     }
     u->st.bytes += done;
     return (int)done;
+}
+
+int slc_seg_udp_changed(const struct slc_seg_udp *u)
+{
+    return u->changed;
+}
+
+void slc_seg_udp_resume(struct slc_seg_udp *u)
+{
+    u->changed = 0;
 }
 
 void slc_seg_udp_get_stats(const struct slc_seg_udp *u, struct slc_seg_udp_stats *st)

@@ -28,7 +28,8 @@ struct slc_store_live {
 
     /* Ingest thread only (no lock needed to read them there). */
     struct slc_pl_media pl;          /* the listed segments */
-    struct slc_seg_stream_desc desc; /* from describe() */
+    struct slc_seg_stream_desc desc; /* from describe(): the latest session's */
+    int described;                   /* describe() was called */
     int64_t clock_us;                /* media time completed by this store (sum of EXTINFs) */
     uint64_t disk_pub_count;         /* LL mirror: media sequence + segments last on disk */
     int disk_pub_endlist;

@@ -235,13 +235,21 @@ static int live_end(void *opaque, const struct slc_seg_segment_info *info)
     return ret;
 }
 
+/* Each session of a live input describes its streams: an encoder that came back with
+ * another resolution, codec or set of tracks is named in the multivariant playlist from then
+ * on. The media playlist's EXT-X-INDEPENDENT-SEGMENTS is decided by the first (RFC 8216 6.2.1:
+ * a published playlist only grows); audio segments are independent anyway. */
 static int live_describe(void *opaque, const struct slc_seg_stream_desc *desc)
 {
     struct slc_store_live *s = opaque;
 
     s->desc = *desc;
-    s->pl.independent_segments = desc->has_video;
-    return 0;
+    if (!s->described) {
+        s->described = 1;
+        s->pl.independent_segments = desc->has_video;
+        return 0;
+    }
+    return s->multi_obj ? slc_store_live_publish_multi(s) : 0;
 }
 
 /* Stop: the open segment is abandoned (never listed); a complete stop ends the playlist. */

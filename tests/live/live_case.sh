@@ -5,7 +5,7 @@
 # playlist every 0.5 s and checks every poll (m3u8-parser + RFC 8216 update rules). Faults:
 # encoder stopped and restarted with a timestamp jump, 33-bit wrap, SIGKILL + restart of
 # `sluice live`, a bad input on one channel. Every process is started and stopped by pid.
-#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|pipe|outage|mirror_fail|llhls|midgop|many
+#   live_case.sh udp|wrap|srt|rtp|rtmp|live_kill|pipe|outage|mirror_fail|llhls|midgop|many|relayout
 set -uo pipefail
 case_name=${1:?case}
 BIN=${SLUICE_BIN:?}
@@ -456,6 +456,53 @@ case_midgop() {
         bash -c "grep -q 'CODECS=\"avc1.*,mp4a.40.2\",RESOLUTION=640x360' '$out/index.m3u8'"
     check "the output has 640x360 video and AAC audio" bash -c \
         "ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 '$out/$seg' | tr '\n' ' ' | grep -q 'h264,640,360 aac'"
+}
+
+# An encoder restarted on the same port at once (no stall) with another stream layout: first
+# audio only (AAC on PID 0x100), then video and audio (H.264 on 0x100, AAC on 0x101). The
+# demuxer would go on reading PID 0x100 as AAC; sluice sees the new PMT, ends the session
+# there and opens the input again on the data that follows: a discontinuity, then H.264 + AAC
+# segments that decode, and the multivariant playlist names the new streams.
+case_relayout() {
+    local port t0 waited= seg
+    port=$(free_port SOCK_DGRAM)
+    serve_start --live "cam=udp://127.0.0.1:$port" --no-low-latency
+    ffmpeg -nostdin -v error -re -f lavfi -i sine=frequency=440:sample_rate=48000 -c:a aac \
+        -b:a 96k -f mpegts "udp://127.0.0.1:$port?pkt_size=1316" 2>>"$WORK/encoder.err" &
+    ENC=$!
+    PIDS+=("$ENC")
+    echo "start $(now_ms)" >>"$WORK/events"
+    watch_start "$BASE/live/cam/stream.m3u8" --min-discontinuities 1
+    check "audio only: 3 segments listed within 12 s" wait_segments "$BASE/live/cam/stream.m3u8" 3 12
+    check "audio only: the multivariant names AAC alone" \
+        bash -c "curl -s '$BASE/live/cam/index.m3u8' | grep -q 'CODECS=\"mp4a.40.2\"'"
+    kill -KILL "$ENC" # at once, no outage: the next encoder's packets follow within ~0.1 s
+    encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts -output_ts_offset 3000
+    t0=$(now_ms)
+    for _ in $(seq 1 120); do
+        if grep -q 'changed its streams' "$WORK/server.err" &&
+            curl -s "$BASE/live/cam/index.m3u8" | grep -q 'RESOLUTION=640x360'; then
+            waited=$(($(now_ms) - t0))
+            break
+        fi
+        sleep 0.1
+    done
+    check "the new layout is seen (${waited:-never} ms after the switch, <= 8000)" \
+        test -n "$waited" -a "${waited:-99999}" -le 8000
+    sleep 7
+    seg=$(curl -s "$BASE/live/cam/stream.m3u8" | grep -v '^#' | tail -1)
+    curl -sf -o "$WORK/last.ts" "$BASE/live/cam/$seg"
+    check "after the switch a segment has H.264 640x360 and AAC ($seg)" bash -c \
+        "ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 '$WORK/last.ts' | tr '\n' ' ' | grep -q 'h264,640,360 aac'"
+    check "... and decodes silently" \
+        test -z "$(ffmpeg -nostdin -v error -i "$WORK/last.ts" -f null - 2>&1 | head -3)"
+    check "a discontinuity marks the switch" \
+        bash -c "curl -s '$BASE/live/cam/stream.m3u8' | grep -q '^#EXT-X-DISCONTINUITY$'"
+    check "no reconnect by I/O timeout (the switch was seen in the stream)" \
+        bash -c "! grep -q 'no data from' '$WORK/server.err'"
+    encoder_stop
+    watch_end
+    serve_stop
 }
 
 "case_$case_name"

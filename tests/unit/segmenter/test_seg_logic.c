@@ -4,11 +4,14 @@
 #include "seg_interleave.h"
 
 #include "seg_timeline.h"
+#include "seg_ts_watch.h"
 #include "slc_err.h"
 #include "slc_seg_sink.h"
 #include "slc_test.h"
 
 #include <libavutil/avutil.h>
+#include <libavutil/bswap.h>
+#include <libavutil/crc.h>
 
 #include <time.h>
 
@@ -267,6 +270,117 @@ static void test_interleave_bounded(void)
     slc_seg_il_deinit(&il);
 }
 
+/* ---- the PMT watcher (seg_ts_watch.h) ---- */
+
+/* One TS packet on `pid` starting the PSI section `body` (table_id .. last_section_number
+ * and the payload, without CRC), CRC appended as an MPEG-TS muxer writes it. */
+static void ts_section(uint8_t *pkt, int pid, const uint8_t *body, size_t n)
+{
+    uint8_t *s = pkt + 5;
+    uint32_t crc;
+
+    memset(pkt, 0xFF, 188);
+    pkt[0] = 0x47;
+    pkt[1] = (uint8_t)(0x40 | (pid >> 8));
+    pkt[2] = (uint8_t)pid;
+    pkt[3] = 0x10;
+    pkt[4] = 0; /* pointer_field */
+    memcpy(s, body, n);
+    s[1] = (uint8_t)(0xB0 | ((n + 4 - 3) >> 8));
+    s[2] = (uint8_t)(n + 4 - 3);
+    crc = av_bswap32(av_crc(av_crc_get_table(AV_CRC_32_IEEE), UINT32_MAX, s, n));
+    s[n] = (uint8_t)(crc >> 24);
+    s[n + 1] = (uint8_t)(crc >> 16);
+    s[n + 2] = (uint8_t)(crc >> 8);
+    s[n + 3] = (uint8_t)crc;
+}
+
+static void ts_pat(uint8_t *pkt, int pmt_pid)
+{
+    const uint8_t pat[] = {0x00,
+                           0,
+                           0,
+                           0x00,
+                           0x01,
+                           0xC1,
+                           0,
+                           0,
+                           0x00,
+                           0x01,
+                           (uint8_t)(0xE0 | (pmt_pid >> 8)),
+                           (uint8_t)pmt_pid};
+
+    ts_section(pkt, 0, pat, sizeof(pat));
+}
+
+/* A PMT of `n` streams: types[i] on PID 0x100 + i. */
+static void ts_pmt(uint8_t *pkt, int pmt_pid, const uint8_t *types, int n)
+{
+    uint8_t pmt[64] = {0x02, 0, 0, 0x00, 0x01, 0xC1, 0, 0, 0xE1, 0x00, 0xF0, 0x00};
+    size_t len = 12;
+
+    for (int i = 0; i < n; i++) {
+        const uint8_t es[] = {types[i], 0xE1, (uint8_t)i, 0xF0, 0x00};
+        memcpy(pmt + len, es, sizeof(es));
+        len += sizeof(es);
+    }
+    ts_section(pkt, pmt_pid, pmt, len);
+}
+
+static void test_ts_watch(void)
+{
+    static const uint8_t avc_aac[] = {0x1B, 0x0F}, hevc_aac[] = {0x24, 0x0F}, avc[] = {0x1B};
+    uint8_t d[7 * 188];
+    struct slc_ts_watch w;
+
+    slc_ts_watch_init(&w);
+    memset(d, 0xFF, sizeof(d));
+    for (int i = 0; i < 7; i++) {
+        d[i * 188] = 0x47;
+        d[i * 188 + 1] = 0x1F; /* null packets */
+        d[i * 188 + 2] = 0xFF;
+        d[i * 188 + 3] = 0x10;
+    }
+    ts_pat(d, 0x1000);
+    ts_pmt(d + 188, 0x1000, avc_aac, 2);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0); /* the first sets the reference */
+    SLC_CHECK_INT_EQ(w.have, 1);
+    SLC_CHECK_INT_EQ(w.nes, 2);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0); /* the same again */
+    ts_pmt(d + 188, 0x1000, hevc_aac, 2);                     /* another codec on PID 0x100 */
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 1);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0); /* now the reference */
+    ts_pmt(d + 188, 0x1000, avc, 1);                          /* a track fewer */
+    d[188 + 20] ^= 0x01;                                      /* ... but corrupt: ignored */
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
+    ts_pmt(d + 188, 0x1000, avc, 1);
+    d[188 + 1] |= 0x80; /* transport_error_indicator: ignored */
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
+    d[188 + 1] &= 0x7F;
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d + 1, sizeof(d) - 1), 0); /* not aligned */
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 1);
+    /* a new PAT moves the PMT: followed; the same streams there are no change */
+    ts_pat(d, 0x0100 + 0x20);
+    ts_pmt(d + 188, 0x0120, avc, 1);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
+    ts_pmt(d + 188, 0x0120, avc_aac, 2);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 1);
+    /* a PMT on a PID no PAT named is not read */
+    ts_pmt(d + 188, 0x0777, avc, 1);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
+    /* a short chunk and garbage are safe */
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, 100), 0);
+    for (size_t i = 0; i < sizeof(d); i++) {
+        d[i] = (uint8_t)(i * 131 + 7);
+    }
+    for (int i = 0; i < 7; i++) {
+        d[i * 188] = 0x47;
+        d[i * 188 + 1] = 0x40;
+        d[i * 188 + 2] = 0x00;
+    }
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
+}
+
 int main(void)
 {
     SLC_RUN(test_name_format);
@@ -279,5 +393,6 @@ int main(void)
     SLC_RUN(test_interleave_cut_order);
     SLC_RUN(test_interleave_alt_audio);
     SLC_RUN(test_interleave_bounded);
+    SLC_RUN(test_ts_watch);
     return slc_test_summary("test_seg_logic");
 }

@@ -299,7 +299,7 @@ static int free_udp_port(void)
 static void live_source_case(const char *media, const char *query, int own)
 {
     struct slc_seg_config c;
-    struct slc_seg_source src;
+    struct slc_seg_source src = {0};
     struct sender s = {0};
     char path[1024], url[256];
     pthread_t th;
