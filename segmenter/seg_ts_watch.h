@@ -26,8 +26,9 @@ void slc_ts_watch_init(struct slc_ts_watch *w);
 
 /** Look at one chunk of the stream that starts on a TS packet (a UDP datagram: whole
  * 188-byte packets). Returns 1 if it carries a valid PMT (CRC checked) whose elementary
- * streams (PID, stream_type) differ from the previous valid PMT's, which it then replaces;
- * 0 otherwise (the first PMT only sets the reference). */
+ * streams (PID, stream_type; data streams such as SCTE-35 and ID3 not counted) differ from
+ * the previous valid PMT's, which it then replaces; 0 otherwise (the first PMT only sets
+ * the reference). */
 int slc_ts_watch_feed(struct slc_ts_watch *w, const uint8_t *d, size_t len);
 
 #endif

@@ -68,7 +68,16 @@ static void read_pat(struct slc_ts_watch *w, const uint8_t *s, size_t n)
     }
 }
 
-/* 1 if the PMT's streams differ from the reference (then it becomes the reference). */
+/* Stream types that carry no audio or video for us: private sections (0x05), DSM-CC
+ * (0x0A-0x0D, 0x13, 0x14), metadata (0x15, 0x16: timed ID3) and SCTE-35 cues (0x86). An
+ * encoder may add and remove those while it runs; that is no new layout. */
+static int is_data_type(int type)
+{
+    return type == 0x05 || (type >= 0x0A && type <= 0x0D) || (type >= 0x13 && type <= 0x16) ||
+           type == 0x86;
+}
+
+/* 1 if the PMT's audio/video streams differ from the reference (which it then becomes). */
 static int read_pmt(struct slc_ts_watch *w, const uint8_t *s, size_t n)
 {
     uint32_t es[SLC_TS_WATCH_MAX_ES];
@@ -83,7 +92,9 @@ static int read_pmt(struct slc_ts_watch *w, const uint8_t *s, size_t n)
          s[SECTION_HEADER + 3]); /* PCR PID, program_info */
     while (i + 5 <= end && nes < SLC_TS_WATCH_MAX_ES) {
         uint32_t pid = (uint32_t)(s[i + 1] & 0x1F) << 8 | s[i + 2];
-        es[nes++] = pid << 8 | s[i];
+        if (!is_data_type(s[i])) {
+            es[nes++] = pid << 8 | s[i];
+        }
         i += 5 + ((size_t)(s[i + 3] & 0x0F) << 8 | s[i + 4]);
     }
     if (i > end) {

@@ -330,6 +330,7 @@ static void ts_pmt(uint8_t *pkt, int pmt_pid, const uint8_t *types, int n)
 static void test_ts_watch(void)
 {
     static const uint8_t avc_aac[] = {0x1B, 0x0F}, hevc_aac[] = {0x24, 0x0F}, avc[] = {0x1B};
+    static const uint8_t avc_aac_scte[] = {0x1B, 0x0F, 0x86}, avc_aac_id3[] = {0x1B, 0x0F, 0x15};
     uint8_t d[7 * 188];
     struct slc_ts_watch w;
 
@@ -365,6 +366,13 @@ static void test_ts_watch(void)
     SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
     ts_pmt(d + 188, 0x0120, avc_aac, 2);
     SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 1);
+    /* SCTE-35 or timed ID3 coming and going is no new layout */
+    ts_pmt(d + 188, 0x0120, avc_aac_scte, 3);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
+    ts_pmt(d + 188, 0x0120, avc_aac_id3, 3);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
+    ts_pmt(d + 188, 0x0120, avc_aac, 2);
+    SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
     /* a PMT on a PID no PAT named is not read */
     ts_pmt(d + 188, 0x0777, avc, 1);
     SLC_CHECK_INT_EQ(slc_ts_watch_feed(&w, d, sizeof(d)), 0);
