@@ -22,6 +22,8 @@ struct slc_seg_source {
     struct slc_seg_udp *kept;       /* a udp:// reader that ended a session at a new stream
                                      * layout: the next open reads on from it (survives
                                      * close and open; slc_seg_source_release frees it) */
+    int keep_reader;                /* close keeps the udp:// reader for the next open (the
+                                     * same input analysed again) */
     int fd;                         /* the regular file behind pb, or -1 */
     int video;                      /* selected stream index or -1 */
     int audio;                      /* selected stream index or -1 */

@@ -34,12 +34,19 @@ static const char live_protocols[] =
 #define LIVE_OPEN_PROBE_SIZE (1024 * 1024)
 #define ANALYZE_US (15 * 1000000)
 #define LIVE_ANALYZE_US (5 * 1000000)
-/* MPEG-TS and FLV have no header: find_stream_info reads its whole analysis window (5 s),
- * even when every stream's parameters came in the first packets, and the first segment
- * waits for it, at start and after every reconnect. A live network input is first read for
- * this long, and reopened with the full window only if a stream still lacks parameters
- * (joined mid-GOP before the next SPS, say). */
-#define LIVE_QUICK_ANALYZE_US 1200000
+/* MPEG-TS and FLV have no header: find_stream_info reads its whole analysis window, even
+ * when every stream's parameters came in the first packets, and the first segment waits for
+ * it, at start and after every reconnect (measured with ffprobe on a udp:// encoder: done
+ * 5.0 / 1.2 / 0.5 s after the first packet for windows of 5 / 1.2 / 0.5 s). A live network
+ * input is analysed in windows this short, again (on the same udp:// reader: nothing lost)
+ * while a stream still lacks parameters (joined mid-GOP before the next SPS, say), up to
+ * LIVE_QUICK_TRIES windows; then it is taken as it is, as after one long window. Measured
+ * (bench/LIVE.md): the first LL-HLS part after an encoder restart is listed 0.93-0.97 s after
+ * the encoder starts (1.2 s window: 1.01-1.08 s; the floor is ffmpeg's start-up plus one
+ * 0.5 s part); joining a running encoder lists the first segment 2 s after its next keyframe
+ * either way (the segment, not the analysis, is the wait). */
+#define LIVE_QUICK_ANALYZE_US 500000
+#define LIVE_QUICK_TRIES 10
 #define IO_TIMEOUT_US (30 * 1000000)
 #define LIVE_IO_TIMEOUT_US (5 * 1000000)
 #define MAX_CONSECUTIVE_ERRORS 1000
@@ -441,12 +448,15 @@ int slc_seg_source_open(struct slc_seg_source *src, const char *input,
     if (ret == 0) {
         ret = read_stream_info(src, input);
     }
-    if (ret == 0 && quick && !src->listener && !streams_complete(src)) {
-        slc_log_debug("segmenter: '%s': stream parameters incomplete after %.1f s; reading "
-                      "%.0f s",
-                      input, LIVE_QUICK_ANALYZE_US / 1e6, LIVE_ANALYZE_US / 1e6);
+    for (int tries = 1;
+         ret == 0 && quick && !src->listener && !streams_complete(src) && tries < LIVE_QUICK_TRIES;
+         tries++) {
+        slc_log_debug("segmenter: '%s': stream parameters incomplete after %.1f s; "
+                      "analysing it again",
+                      input, tries * LIVE_QUICK_ANALYZE_US / 1e6);
+        src->keep_reader = 1;
         slc_seg_source_close(src);
-        ret = open_demuxer(src, input, c, LIVE_ANALYZE_US);
+        ret = open_demuxer(src, input, c, LIVE_QUICK_ANALYZE_US);
         if (ret == 0) {
             ret = read_stream_info(src, input);
         }
@@ -526,11 +536,12 @@ void slc_seg_source_close(struct slc_seg_source *src)
         av_freep(&src->pb->buffer);
         avio_context_free(&src->pb);
     }
-    if (src->udp && slc_seg_udp_changed(src->udp)) {
+    if (src->udp && (slc_seg_udp_changed(src->udp) || src->keep_reader)) {
         slc_seg_udp_free(&src->kept);
         src->kept = src->udp;
         src->udp = NULL;
     }
+    src->keep_reader = 0;
     slc_seg_udp_free(&src->udp);
     if (src->fd >= 0) {
         close(src->fd);
