@@ -35,6 +35,7 @@ struct slc_seg_source {
     char name[512];              /* input as given, for messages */
     uint64_t corrupt;            /* packets the demuxer flagged corrupt */
     int listener;                /* waits for a client to connect (rtmp listen, srt listener) */
+    int live;                    /* a live run: a lost connection is reconnected, not fatal */
 };
 
 /** Open `input` with c->input_format forced if not NULL. A file run (c->live == 0) allows

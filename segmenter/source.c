@@ -434,6 +434,7 @@ int slc_seg_source_open(struct slc_seg_source *src, const char *input,
     src->fd = -1;
     src->video = src->audio = -1;
     src->stop = c->stop;
+    src->live = c->live;
     src->io_timeout_us = c->io_timeout > 0 ? (int64_t)(c->io_timeout * 1e6)
                          : c->live         ? LIVE_IO_TIMEOUT_US
                                            : IO_TIMEOUT_US;
@@ -495,7 +496,10 @@ int slc_seg_source_read(struct slc_seg_source *src, AVPacket *pkt)
             /* Corrupt data mid-stream: skip if the demuxer can go on, give up if it can't. */
             if (ret == AVERROR(EIO) || (src->fmt->pb && src->fmt->pb->error) ||
                 ++errors > MAX_CONSECUTIVE_ERRORS) {
-                slc_log_error("segmenter: read failed '%s': %s", src->name, av_err2str(ret));
+                /* live: an encoder that disconnects (srt, rtmp, http) is an outage, reconnected */
+                slc_log(src->live ? SLC_LOG_WARN : SLC_LOG_ERROR, "segmenter: %s '%s': %s%s",
+                        src->live ? "live input lost" : "read failed", src->name, av_err2str(ret),
+                        src->live ? "; reconnecting" : "");
                 return slc_seg_averror(ret) == SLC_EINTERNAL ? SLC_EIO : slc_seg_averror(ret);
             }
             if (errors == 1) {
