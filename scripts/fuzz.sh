@@ -6,7 +6,7 @@
 # this is where new bugs are looked for. Stops at the first crash and prints its reproducer:
 # fix the bug, copy the reproducer into tests/fuzz/corpus/<corpus>/ with a name that says what
 # it caught, and add a unit test.
-#   bash scripts/fuzz.sh [MINUTES] [fuzz_m3u8 fuzz_path fuzz_http_headers ...]
+#   bash scripts/fuzz.sh [MINUTES] [fuzz_m3u8 fuzz_path fuzz_http_headers fuzz_ts_watch ...]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,7 +14,7 @@ minutes=${1:-10}
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    targets=(fuzz_m3u8 fuzz_path fuzz_http_headers)
+    targets=(fuzz_m3u8 fuzz_path fuzz_http_headers fuzz_ts_watch)
 fi
 [[ -d build ]] || bash scripts/setup.sh </dev/null
 cmake --build build -j"$(nproc)" --target "${targets[@]}"
@@ -24,6 +24,7 @@ for t in "${targets[@]}"; do
     fuzz_m3u8) corpus=m3u8 args=(-dict=tests/fuzz/m3u8.dict -max_len=4096) ;;
     fuzz_path) corpus=path args=() ;;
     fuzz_http_headers) corpus=http_headers args=() ;;
+    fuzz_ts_watch) corpus=ts_watch args=() ;;
     *)
         echo "fuzz: unknown target $t" >&2
         exit 2
