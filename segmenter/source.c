@@ -38,15 +38,14 @@ static const char live_protocols[] =
  * when every stream's parameters came in the first packets, and the first segment waits for
  * it, at start and after every reconnect (measured with ffprobe on a udp:// encoder: done
  * 5.0 / 1.2 / 0.5 s after the first packet for windows of 5 / 1.2 / 0.5 s). A live network
- * input is analysed in windows this short, again (on the same udp:// reader: nothing lost)
- * while a stream still lacks parameters (joined mid-GOP before the next SPS, say), up to
- * LIVE_QUICK_TRIES windows; then it is taken as it is, as after one long window. Measured
- * (bench/LIVE.md): the first LL-HLS part after an encoder restart is listed 0.93-0.97 s after
- * the encoder starts (1.2 s window: 1.01-1.08 s; the floor is ffmpeg's start-up plus one
- * 0.5 s part); joining a running encoder lists the first segment 2 s after its next keyframe
- * either way (the segment, not the analysis, is the wait). */
-#define LIVE_QUICK_ANALYZE_US 500000
-#define LIVE_QUICK_TRIES 10
+ * input is analysed for LIVE_QUICK_ANALYZE_US, and again in windows as long while a stream
+ * still lacks parameters (joined mid-GOP before the next SPS, say), on the same udp:// reader,
+ * up to LIVE_QUICK_TRIES windows in all (6 s, as the 1.2 s + 5 s this replaces); then it is
+ * taken as it is. Each retry loses what the closed demuxer's AVIOContext had read ahead (up
+ * to 32 KiB): with 0.5 s windows a 500 kbit/s stream with a 1 s GOP never showed an SPS in
+ * time under ASan (its keyframes fell in the skipped bytes), so windows stay at 1.2 s. */
+#define LIVE_QUICK_ANALYZE_US 1200000
+#define LIVE_QUICK_TRIES 5
 #define IO_TIMEOUT_US (30 * 1000000)
 #define LIVE_IO_TIMEOUT_US (5 * 1000000)
 #define MAX_CONSECUTIVE_ERRORS 1000

@@ -314,7 +314,7 @@ listed_total() {
 # A long outage with the default I/O timeout: reopening a udp:// input that got no data
 # (each attempt already waited the I/O timeout) must not add back-off sleeps, or a returning
 # encoder would wait up to 10 s for sluice to listen again. The first new segment is listed
-# within about one segment + the 0.5 s stream analysis of the encoder's return.
+# within about one segment + the 1.2 s stream analysis of the encoder's return.
 case_outage() {
     local port n0 t0 waited=
     port=$(free_port SOCK_DGRAM)
@@ -425,7 +425,7 @@ wait_segments_file() {
 }
 
 # A stream joined mid-GOP: the first 3 s of video carry no SPS (4 s GOP, file cut mid-GOP),
-# so the quick 0.5 s stream analysis finds no dimensions; the input is analysed again until
+# so the quick 1.2 s stream analysis finds no dimensions; the input is analysed again until
 # the SPS comes and the output still has a 640x360 video track with its audio.
 case_midgop() {
     local port out=$WORK/out
