@@ -159,7 +159,6 @@ int slc_seg_run_live(const struct slc_seg_config *c, const char *input,
             failures = 0;
             backoff = BACKOFF_MIN_US;
             if (c->loop || ran == 2) {
-                ret = 0;
                 continue;
             }
         } else if (failures++ == 0) {

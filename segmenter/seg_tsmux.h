@@ -17,9 +17,9 @@ struct slc_seg_tsmux {
     size_t chunk;       /* AVIO buffer: bytes per sink write */
     uint64_t seg_bytes; /* bytes written into the open segment */
     int seg_open;
-    int err;          /* first sink error, as slc_err */
-    int rejected_run; /* packets in a row the muxer refused as invalid data */
-    uint64_t rejected;
+    int err;           /* first sink error, as slc_err */
+    int rejected_run;  /* packets in a row the muxer refused as invalid data */
+    uint64_t rejected; /* all of them (the first is warned about) */
 };
 
 /* Refused packets in a row after which the input is taken to be other than the demuxer

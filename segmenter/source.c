@@ -554,8 +554,7 @@ void slc_seg_source_close(struct slc_seg_source *src)
 
 int slc_seg_source_relayout(const struct slc_seg_source *src)
 {
-    return (src->udp && slc_seg_udp_changed(src->udp)) ||
-           (src->kept && slc_seg_udp_changed(src->kept));
+    return src->udp && slc_seg_udp_changed(src->udp);
 }
 
 void slc_seg_source_release(struct slc_seg_source *src)

@@ -240,7 +240,7 @@ int slc_seg_tsmux_write(struct slc_seg_tsmux *m, AVPacket *pkt)
          * Drop it rather than end the session over one frame. */
         if (m->rejected++ == 0) {
             slc_log_warn("segmenter: a packet the mpegts muxer can't carry was dropped "
-                         "(corrupt input); further ones are counted");
+                         "(corrupt input); further ones are dropped without a message");
         }
         return 0;
     }

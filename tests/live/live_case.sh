@@ -307,16 +307,34 @@ case_pipe() {
 }
 
 # segments listed so far (media sequence + EXTINF lines) of a playlist URL
+# ms_until TRIES CMD...: run CMD every 0.1 s, at most TRIES times; print how many ms it took
+# to succeed (nothing, and status 1, if it never did).
+ms_until() {
+    local tries=$1 t0
+    shift
+    t0=$(now_ms)
+    for _ in $(seq 1 "$tries"); do
+        if "$@"; then
+            echo $(($(now_ms) - t0))
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
 listed_total() {
     curl -s "$1" | awk -F: '/^#EXT-X-MEDIA-SEQUENCE:/ { m = $2 } /^#EXTINF/ { c++ } END { print m + c }'
 }
+
+listed_more() { [[ $(listed_total "$1") -gt $2 ]]; } # URL N: more than N segments so far
 
 # A long outage with the default I/O timeout: reopening a udp:// input that got no data
 # (each attempt already waited the I/O timeout) must not add back-off sleeps, or a returning
 # encoder would wait up to 10 s for sluice to listen again. The first new segment is listed
 # within about one segment + the 1.2 s stream analysis of the encoder's return.
 case_outage() {
-    local port n0 t0 waited=
+    local port n0 waited
     port=$(free_port SOCK_DGRAM)
     serve_start --live "cam=udp://127.0.0.1:$port" --no-low-latency
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts
@@ -326,14 +344,7 @@ case_outage() {
     sleep 35
     n0=$(listed_total "$BASE/live/cam/stream.m3u8")
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts -output_ts_offset 7000
-    t0=$(now_ms)
-    for _ in $(seq 1 150); do
-        if [[ $(listed_total "$BASE/live/cam/stream.m3u8") -gt $n0 ]]; then
-            waited=$(($(now_ms) - t0))
-            break
-        fi
-        sleep 0.1
-    done
+    waited=$(ms_until 150 listed_more "$BASE/live/cam/stream.m3u8" "$n0")
     check "after a 35 s outage a new segment is listed ${waited:-never} ms after the encoder returns (<= 5000)" \
         test -n "$waited" -a "${waited:-99999}" -le 5000
     sleep 3
@@ -458,13 +469,17 @@ case_midgop() {
         "ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 '$out/$seg' | tr '\n' ' ' | grep -q 'h264,640,360 aac'"
 }
 
+relayout_seen() { # URL: the switch logged and the multivariant names the new video
+    grep -q 'changed its streams' "$WORK/server.err" && curl -s "$1" | grep -q 'RESOLUTION=640x360'
+}
+
 # An encoder restarted on the same port at once (no stall) with another stream layout: first
 # audio only (AAC on PID 0x100), then video and audio (H.264 on 0x100, AAC on 0x101). The
 # demuxer would go on reading PID 0x100 as AAC; sluice sees the new PMT, ends the session
 # there and opens the input again on the data that follows: a discontinuity, then H.264 + AAC
 # segments that decode, and the multivariant playlist names the new streams.
 case_relayout() {
-    local port t0 waited= seg
+    local port waited seg
     port=$(free_port SOCK_DGRAM)
     serve_start --live "cam=udp://127.0.0.1:$port" --no-low-latency
     ffmpeg -nostdin -v error -re -f lavfi -i sine=frequency=440:sample_rate=48000 -c:a aac \
@@ -478,15 +493,7 @@ case_relayout() {
         bash -c "curl -s '$BASE/live/cam/index.m3u8' | grep -q 'CODECS=\"mp4a.40.2\"'"
     kill -KILL "$ENC" # at once, no outage: the next encoder's packets follow within ~0.1 s
     encoder_start "udp://127.0.0.1:$port?pkt_size=1316" mpegts -output_ts_offset 3000
-    t0=$(now_ms)
-    for _ in $(seq 1 120); do
-        if grep -q 'changed its streams' "$WORK/server.err" &&
-            curl -s "$BASE/live/cam/index.m3u8" | grep -q 'RESOLUTION=640x360'; then
-            waited=$(($(now_ms) - t0))
-            break
-        fi
-        sleep 0.1
-    done
+    waited=$(ms_until 120 relayout_seen "$BASE/live/cam/index.m3u8")
     check "the new layout is seen (${waited:-never} ms after the switch, <= 10000)" \
         test -n "$waited" -a "${waited:-99999}" -le 10000
     sleep 7
